@@ -1,0 +1,115 @@
+"""Handlers that run before every journey, and the error handler."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot.models import ProcessedUpdate
+from community.learners import Person, touch_learner
+from conversations.context import BotContext, current_scope
+from conversations.i18n import _, match_language, set_language
+from storage import Database, utcnow
+
+log = logging.getLogger(__name__)
+KEEP_PROCESSED = timedelta(days=2)
+
+
+Guard = Callable[[Update, BotContext], Awaitable[None]]
+
+
+def stop_on_failure(guard: Guard) -> Guard:
+    """If a guard fails, report it once and skip every journey: they would fail too."""
+
+    @functools.wraps(guard)
+    async def wrapper(update: Update, context: BotContext) -> None:
+        try:
+            await guard(update, context)
+        except ApplicationHandlerStop:
+            raise
+        except Exception as exc:
+            await context.application.process_error(update, exc)
+            raise ApplicationHandlerStop from exc
+
+    return wrapper
+
+
+@stop_on_failure
+async def drop_duplicates(update: Update, context: BotContext) -> None:
+    """Stop an update whose ``update_id`` was already handled (a webhook retry, a replay)."""
+    session = context.db
+    seen = await session.scalar(
+        select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update.update_id)
+    )
+    if seen is not None:
+        log.info("dropping duplicate update %s", update.update_id)
+        raise ApplicationHandlerStop
+    session.add(ProcessedUpdate(update_id=update.update_id))
+    await session.flush()
+
+
+@stop_on_failure
+async def load_learner(update: Update, context: BotContext) -> None:
+    """Load or create the sender and resolve their language once for the whole update."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
+    telegram_language = match_language(user.language_code)
+    set_language(telegram_language)
+    learner, _created = await touch_learner(
+        context.db,
+        Person(telegram_id=user.id, first_name=user.first_name, language=telegram_language),
+    )
+    context.scope.learner = learner
+    set_language(learner.language)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure with its update id; tell the person, in their language, what to do."""
+    scope = current_scope.get()
+    update_id = getattr(update, "update_id", None)
+    if isinstance(context.error, Forbidden) and isinstance(update, Update) and scope is not None:
+        # Nothing from this update can reach the person: keep only the fact that they left.
+        log.info("update %s: the bot is blocked by the person", update_id)
+        await scope.abort()
+        user = update.effective_user
+        if user is not None:
+            learner, _created = await touch_learner(
+                scope.open_session(),
+                Person(user.id, user.first_name, match_language(user.language_code)),
+            )
+            learner.is_active = False
+        return
+    if scope is not None:
+        scope.failed = True
+    log.error("update %s failed", update_id, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    text = (
+        _("Sorry, I can't reach my memory right now. Please try again in a minute.")
+        if isinstance(context.error, SQLAlchemyError | OSError)
+        else _("Sorry, something went wrong on my side. Please try again, or send /menu.")
+    )
+    try:
+        await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError:
+        log.warning("could not send the apology for update %s", update_id)
+
+
+async def prune_processed(database: Database) -> int:
+    """Forget old update ids; Telegram never redelivers after a day."""
+    async with database.session() as session:
+        result = await session.execute(
+            delete(ProcessedUpdate).where(ProcessedUpdate.received_at < utcnow() - KEEP_PROCESSED)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
