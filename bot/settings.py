@@ -23,7 +23,11 @@ class Settings(BaseSettings):
     """Everything the operator can configure; see the README's settings table."""
 
     model_config = SettingsConfigDict(
-        env_prefix="COLBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="COLBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
     )
 
     data_dir: Path = Field(default=Path("data"), description="Folder for the SQLite file and keys")
