@@ -111,5 +111,3 @@ async def prune_processed(database: Database) -> int:
             delete(ProcessedUpdate).where(ProcessedUpdate.received_at < utcnow() - KEEP_PROCESSED)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-

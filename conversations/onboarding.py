@@ -31,7 +31,7 @@ from conversations.i18n import (
 )
 from conversations.keyboards import city_keyboard, language_keyboard, location_keyboard, rows
 from conversations.labels import AGE_LABELS, TOPIC_LABELS
-from conversations.menu import send_menu
+from conversations.menu import help_text, send_menu
 
 JOURNEY = "onb"
 
@@ -367,6 +367,12 @@ async def on_unexpected(update: Update, context: BotContext) -> None:
     await resend_step(update, context)
 
 
+async def help_then_step(update: Update, context: BotContext) -> None:
+    """/help during onboarding: explain, then ask the current question again."""
+    await update.effective_message.reply_text(help_text())
+    await resend_step(update, context)
+
+
 _STEP_HANDLERS = {
     "lang": _on_language,
     "city": _on_city,
@@ -391,6 +397,8 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Handlers of this journey, in the order they must be tried."""
     return [
         CommandHandler("start", start, filters=PRIVATE),
+        CommandHandler("help", help_then_step, filters=PRIVATE & IN_ONBOARDING),
+        CommandHandler("language", ask_language, filters=PRIVATE & IN_ONBOARDING),
         MessageHandler(PRIVATE & IN_ONBOARDING & filters.LOCATION, on_location),
         MessageHandler(PRIVATE & IN_ONBOARDING, on_unexpected),
         CallbackQueryHandler(on_button, pattern=f"^{JOURNEY}:"),

@@ -20,7 +20,13 @@ WEBHOOK_SECRET = "s3cret-s3cret-s3cret-s3cret-s3cret-42"
 CITIES = [
     {
         "slug": "lisbon",
-        "names": {"en": "Lisbon", "pt": "Lisboa", "es": "Lisboa", "lt": "Lisabona", "uk": "Лісабон"},
+        "names": {
+            "en": "Lisbon",
+            "pt": "Lisboa",
+            "es": "Lisboa",
+            "lt": "Lisabona",
+            "uk": "Лісабон",
+        },
         "country": "PT",
         "timezone": "Europe/Lisbon",
         "default_language": "pt",
@@ -29,7 +35,13 @@ CITIES = [
     },
     {
         "slug": "madeira",
-        "names": {"en": "Madeira", "pt": "Madeira", "es": "Madeira", "lt": "Madeira", "uk": "Мадейра"},
+        "names": {
+            "en": "Madeira",
+            "pt": "Madeira",
+            "es": "Madeira",
+            "lt": "Madeira",
+            "uk": "Мадейра",
+        },
         "country": "PT",
         "timezone": "Atlantic/Madeira",
         "default_language": "pt",
@@ -38,7 +50,13 @@ CITIES = [
     },
     {
         "slug": "vilnius",
-        "names": {"en": "Vilnius", "lt": "Vilnius", "pt": "Vilnius", "es": "Vilna", "uk": "Вільнюс"},
+        "names": {
+            "en": "Vilnius",
+            "lt": "Vilnius",
+            "pt": "Vilnius",
+            "es": "Vilna",
+            "uk": "Вільнюс",
+        },
         "country": "LT",
         "timezone": "Europe/Vilnius",
         "default_language": "lt",
@@ -68,14 +86,14 @@ async def sandbox() -> AsyncIterator[SandboxServer]:
 
 def bot_settings(sandbox: SandboxServer, database_url: str, **extra: object) -> Settings:
     """Settings that point the bot at the sandbox and the test database."""
-    return load_settings(
-        telegram_bot_token=TOKEN,
-        telegram_api_url=sandbox.base_url,
-        telegram_file_url=sandbox.base_file_url,
-        database_url=database_url,
-        web_port=0,
-        **extra,
-    )
+    values: dict[str, object] = {
+        "telegram_bot_token": TOKEN,
+        "telegram_api_url": sandbox.base_url,
+        "telegram_file_url": sandbox.base_file_url,
+        "database_url": database_url,
+        "web_port": 0,
+    }
+    return load_settings(**(values | extra))
 
 
 @pytest.fixture
