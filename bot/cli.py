@@ -24,7 +24,7 @@ async def _migrate(_args: argparse.Namespace, settings: Settings) -> int:
         await migrate(database)
     finally:
         await database.dispose()
-    print("database is up to date")  # noqa: T201
+    print("database is up to date")
     return 0
 
 
@@ -54,10 +54,10 @@ async def _cities(args: argparse.Namespace, settings: Settings) -> int:
             if args.action == "add":
                 entries = read_cities_file(Path(args.file)) if args.file else [_city_from(args)]
                 for city in await upsert_cities(session, entries):
-                    print(f"saved {city.slug}")  # noqa: T201
+                    print(f"saved {city.slug}")
             else:
                 for city in await list_cities(session):
-                    print(  # noqa: T201
+                    print(
                         f"{city.slug:<16} {city.name('en'):<24} {city.country} "
                         f"{city.timezone:<20} {city.latitude:.4f},{city.longitude:.4f}"
                     )
@@ -87,17 +87,17 @@ async def _bench(args: argparse.Namespace, _settings: Settings) -> int:
 
     result = await run_named(args.name)
     if args.json:
-        print(json.dumps(result))  # noqa: T201
+        print(json.dumps(result))
     else:
         for key, value in result["metrics"].items():
-            print(f"{key:<40} {value}")  # noqa: T201
+            print(f"{key:<40} {value}")
     return 0
 
 
 async def _i18n(_args: argparse.Namespace, _settings: Settings) -> int:
     from bot.i18n_tools import refresh_catalogs
 
-    print(f"catalogs updated from {refresh_catalogs()}")  # noqa: T201
+    print(f"catalogs updated from {refresh_catalogs()}")
     return 0
 
 
@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     cities.add_argument("--km", type=float, default=15.0)
     sub.add_parser("i18n", help="extract strings, update every catalog and compile them")
     bench = sub.add_parser("bench", help="measure performance and print figures")
-    bench.add_argument("name", choices=["chat"])
+    bench.add_argument("name", choices=["chat", "credentials"])
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
@@ -147,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging("WARNING" if args.command in ("bench", "demo") else settings.log_level)
         return asyncio.run(COMMANDS[args.command](args, settings))
     except SettingsError as exc:
-        print(f"colbot: {exc}", file=sys.stderr)  # noqa: T201
+        print(f"colbot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.migrate import OutOfDateError
 
         if isinstance(exc, OutOfDateError | OSError):
-            print(f"colbot: {exc}", file=sys.stderr)  # noqa: T201
+            print(f"colbot: {exc}", file=sys.stderr)
             return 2
         raise
 

@@ -7,8 +7,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop
@@ -42,18 +45,25 @@ def stop_on_failure(guard: Guard) -> Guard:
     return wrapper
 
 
+async def record_update(session: AsyncSession, update_id: int) -> bool:
+    """Insert the update id in one statement; False when it was there already."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(ProcessedUpdate)
+        .values(update_id=update_id, received_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["update_id"])
+    )
+    result = await session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 @stop_on_failure
 async def drop_duplicates(update: Update, context: BotContext) -> None:
     """Stop an update whose ``update_id`` was already handled (a webhook retry, a replay)."""
-    session = context.db
-    seen = await session.scalar(
-        select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update.update_id)
-    )
-    if seen is not None:
+    if not await record_update(context.db, update.update_id):
         log.info("dropping duplicate update %s", update.update_id)
         raise ApplicationHandlerStop
-    session.add(ProcessedUpdate(update_id=update.update_id))
-    await session.flush()
 
 
 @stop_on_failure

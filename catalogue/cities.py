@@ -29,6 +29,17 @@ class NearestCity:
     distance_km: float
 
 
+def _centre(data: dict[str, Any]) -> tuple[float, float]:
+    centre = data.get("centre")
+    try:
+        if isinstance(centre, dict):
+            return float(centre["lat"]), float(centre["lon"])
+        return float(data["latitude"]), float(data["longitude"])
+    except (KeyError, TypeError, ValueError) as exc:
+        msg = f"{data.get('slug')}: needs a centre (latitude and longitude)"
+        raise CityError(msg) from exc
+
+
 def _check(data: dict[str, Any]) -> None:
     slug = str(data.get("slug", ""))
     if not slug or not slug.replace("-", "").isalnum() or slug.lower() != slug:
@@ -39,7 +50,7 @@ def _check(data: dict[str, Any]) -> None:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         msg = f"{slug}: unknown timezone {data.get('timezone')!r}"
         raise CityError(msg) from exc
-    if not valid_point(float(data["latitude"]), float(data["longitude"])):
+    if not valid_point(*_centre(data)):
         msg = f"{slug}: coordinates out of range"
         raise CityError(msg)
     if len(str(data.get("country", ""))) != 2:
@@ -61,8 +72,7 @@ async def upsert_city(session: AsyncSession, data: dict[str, Any]) -> City:
     city.country = str(data["country"]).upper()
     city.timezone = data["timezone"]
     city.default_language = data.get("default_language", "en")
-    city.latitude = float(data["latitude"])
-    city.longitude = float(data["longitude"])
+    city.latitude, city.longitude = _centre(data)
     city.radius_km = float(data.get("radius_km", 15.0))
     city.neighbourhoods = list(data.get("neighbourhoods", []))
     await session.flush()

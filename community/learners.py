@@ -39,9 +39,9 @@ async def touch_learner(session: AsyncSession, person: Person) -> tuple[Learner,
             interests=[],
         )
         session.add(learner)
+        await session.flush()
     learner.last_seen_at = utcnow()
     learner.is_active = True
-    await session.flush()
     return learner, created
 
 

@@ -18,6 +18,7 @@ from conversations.labels import TOPIC_LABELS
 from conversations.menu import send_menu
 
 JOURNEY = "set"
+TOPIC_CODES = frozenset(topic.value for topic in Topic)
 
 
 def _settings_keyboard(consent: bool) -> InlineKeyboardMarkup:
@@ -45,7 +46,7 @@ def _settings_keyboard(consent: bool) -> InlineKeyboardMarkup:
 async def _summary(context: BotContext) -> str:
     learner = context.learner
     city = await context.db.get(City, learner.city_id) if learner.city_id else None
-    topics = ", ".join(str(TOPIC_LABELS[Topic(t)]) for t in learner.interests if t in Topic)
+    topics = ", ".join(str(TOPIC_LABELS[Topic(t)]) for t in learner.interests if t in TOPIC_CODES)
     return _(
         "⚙️ <b>Your settings</b>\n\nLanguage: {language}\nCity: {city}\nInterests: {topics}\n"
         "Badges and reminders: {consent}",
@@ -141,7 +142,7 @@ async def _on_topics(update: Update, context: BotContext, _callback: Callback) -
 
 
 async def _on_topic(update: Update, context: BotContext, callback: Callback) -> None:
-    if callback.arg(0) not in Topic:
+    if callback.arg(0) not in TOPIC_CODES:
         return
     if not context.learner.consent:
         await update.callback_query.answer(
