@@ -67,6 +67,9 @@ async def running_bot(
     services = _services(application)
     await application.initialize()
     try:
+        # PTB runs these hooks only inside run_polling/run_webhook; this runner owns the loop.
+        if application.post_init is not None:
+            await application.post_init(application)
         web_app = build_web_app(
             services.database, application if mode == "webhook" else None, secret
         )
@@ -89,6 +92,8 @@ async def running_bot(
                 await application.stop()
     finally:
         await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
 
 
 async def serve(settings: Settings, mode: str) -> None:

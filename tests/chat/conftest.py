@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.app import BotApplication
+from bot.app import BotApplication, BuildOptions
 from bot.runner import running_bot
 from bot.sandbox.server import SandboxServer
 from bot.settings import Settings, load_settings
@@ -96,13 +96,20 @@ def bot_settings(sandbox: SandboxServer, database_url: str, **extra: object) -> 
     return load_settings(**(values | extra))
 
 
+@pytest.fixture(params=["aiohttp", "httpx"])
+def transport(request: pytest.FixtureRequest) -> str:
+    """Every chat test runs with our aiohttp transport and with PTB's default one."""
+    return str(request.param)
+
+
 @pytest.fixture
 async def world(
-    sandbox: SandboxServer, database: Database, database_url: str
+    sandbox: SandboxServer, database: Database, database_url: str, transport: str
 ) -> AsyncIterator[ChatWorld]:
     """The bot polling the sandbox, with three cities configured."""
     async with database.session() as session:
         await upsert_cities(session, CITIES)
     settings = bot_settings(sandbox, database_url)
-    async with running_bot(settings, mode="polling") as application:
+    options = BuildOptions(transport=transport)
+    async with running_bot(settings, mode="polling", options=options) as application:
         yield ChatWorld(sandbox, application, database, settings)
