@@ -23,7 +23,7 @@ from bot.migrate import ensure_schema
 from bot.processor import UnitOfWorkProcessor
 from bot.settings import Settings
 from bot.transport import AiohttpRequest
-from conversations import discovery, fallback, menu, onboarding, settings
+from conversations import badges, discovery, fallback, inline, menu, onboarding, settings
 from conversations.context import BotContext, BotData, Services
 from conversations.i18n import LANGUAGES, _, load_catalogs, use_language
 from conversations.labels import MenuItem
@@ -59,7 +59,7 @@ def _menu_routes() -> dict[MenuItem, menu.Route]:
         MenuItem.NEAR_ME: discovery.ask_location,
         MenuItem.THIS_WEEK: discovery.this_week,
         MenuItem.CHALLENGES: discovery.challenges,
-        MenuItem.BADGES: discovery.badges,
+        MenuItem.BADGES: badges.show_badges,
         MenuItem.SETTINGS: settings.show_settings,
         MenuItem.HELP: menu.show_help,
     }
@@ -74,6 +74,9 @@ def register_handlers(application: BotApplication) -> None:
         *menu.build_handlers(_menu_routes()),
         *settings.build_handlers(),
         *discovery.build_handlers(),
+        *inline.build_handlers(),
+        *badges.build_handlers(),
+        discovery.text_search_handler(),  # any other text is a search
         *fallback.build_handlers(),  # last: anything nobody else understood
     ]
     application.add_handlers(journeys, GROUP_JOURNEYS)
@@ -155,6 +158,9 @@ def build_application(
         database=database,
         public_base_url=settings_.public_base_url,
         default_city=settings_.default_city,
+        secret_key=settings_.secret_key.get_secret_value().encode()
+        if settings_.secret_key
+        else None,
     )
     register_handlers(application)
     return application

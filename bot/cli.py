@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot import cli_credentials_args
 from bot.settings import Settings, SettingsError, configure_logging, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -101,6 +103,16 @@ async def _i18n(_args: argparse.Namespace, _settings: Settings) -> int:
     return 0
 
 
+def _lazy(module: str, name: str) -> Command:
+    """A command whose module is imported only when it runs, keeping start-up quick."""
+
+    async def run(args: argparse.Namespace, settings: Settings) -> int:
+        command: Command = getattr(importlib.import_module(module), name)
+        return await command(args, settings)
+
+    return run
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="colbot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -125,6 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure performance and print figures")
     bench.add_argument("name", choices=["chat", "credentials"])
     bench.add_argument("--json", action="store_true", help="print one JSON object")
+    cli_credentials_args.add_parsers(sub)
     return parser
 
 
@@ -136,6 +149,9 @@ COMMANDS: dict[str, Command] = {
     "cities": _cities,
     "bench": _bench,
     "i18n": _i18n,
+    "credentials": _lazy("bot.cli_credentials", "credentials_command"),
+    "keys": _lazy("bot.cli_credentials", "keys_command"),
+    "verify": _lazy("bot.cli_credentials", "verify_command"),
 }
 
 

@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.app import BotApplication, BuildOptions, build_application
 from bot.settings import Settings, SettingsError
 from bot.web import WEBHOOK_PATH, build_web_app
+from bot.web_credentials import CredentialSite
 from conversations.context import Services
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,14 @@ async def running_bot(
         # PTB runs these hooks only inside run_polling/run_webhook; this runner owns the loop.
         if application.post_init is not None:
             await application.post_init(application)
+        site = CredentialSite(
+            services.database, settings.public_base_url, services.secret_key, services.clock
+        )
         web_app = build_web_app(
-            services.database, application if mode == "webhook" else None, secret
+            services.database,
+            application if mode == "webhook" else None,
+            secret,
+            credentials=site,
         )
         async with web_server(web_app, settings.web_host, settings.web_port):
             if mode == "webhook":

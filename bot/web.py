@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 
+from bot.web_credentials import CredentialSite, add_credential_routes
 from catalogue.cities import get_city, list_cities
 from community.models import Learner
 from storage import Database
@@ -111,7 +112,11 @@ async def city_page(request: web.Request) -> web.Response:
 
 
 def build_web_app(
-    database: Database, application: object | None = None, webhook_secret: str | None = None
+    database: Database,
+    application: object | None = None,
+    webhook_secret: str | None = None,
+    *,
+    credentials: CredentialSite | None = None,
 ) -> web.Application:
     """Assemble the routes; the webhook route exists only when a secret is configured."""
     app = web.Application(client_max_size=MAX_UPDATE_BYTES)
@@ -126,4 +131,6 @@ def build_web_app(
         app[WEBHOOK_SECRET] = webhook_secret
         routes.append(web.post(WEBHOOK_PATH, receive_update))
     app.add_routes(routes)
+    if credentials is not None:
+        add_credential_routes(app, credentials)
     return app

@@ -22,6 +22,7 @@ class Services:
     database: Database
     public_base_url: str
     default_city: str
+    secret_key: bytes | None = None  # encrypts issuers' keys; badges need it
     clock: Callable[[], datetime] = utcnow
 
 

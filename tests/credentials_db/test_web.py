@@ -1,0 +1,196 @@
+"""The public credential pages, served by the real aiohttp application."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.web import build_web_app
+from bot.web_credentials import CredentialSite
+from community.learners import forget_learner
+from credentials.achievements import ensure_activity_achievement
+from credentials.issuing import issue_award, revoke_award
+from credentials.portfolio import disable_portfolio, enable_portfolio
+from credentials.verify import extract_credential, verify_credential
+from storage import Database
+from tests.credentials_db.conftest import BASE_URL, NOW, SECRET, Scene
+
+VERIFIER_DIR = Path(__file__).resolve().parents[1] / "js-verifier"
+NODE = shutil.which("node")
+
+
+@pytest.fixture
+async def client(database: Database) -> AsyncIterator[TestClient[Any, Any]]:
+    """An HTTP client of the web application with the credential pages added."""
+    site = CredentialSite(database, BASE_URL, SECRET, lambda: NOW)
+    app = build_web_app(database, credentials=site)
+    async with TestClient(TestServer(app)) as test_client:
+        yield test_client
+
+
+async def _award(database: Database, scene: Scene) -> tuple[int, str, dict[str, Any]]:
+    async with database.session() as session:
+        achievement = await ensure_activity_achievement(session, scene.activity_id)
+        result = await issue_award(
+            session,
+            learner_id=scene.learner_id,
+            achievement_id=achievement.id,
+            public_base_url=BASE_URL,
+            secret_key=SECRET,
+            now=NOW - timedelta(hours=1),
+        )
+    award = result.award
+    return award.id, award.credential_uuid, json.loads(award.credential_json)
+
+
+async def _fetch(client: TestClient[Any, Any], url: str) -> dict[str, Any] | None:
+    """Resolve one of our URLs through the web application, as a remote verifier would."""
+    response = await client.get(url.removeprefix(BASE_URL))
+    return await response.json(content_type=None) if response.status == 200 else None
+
+
+async def _verify_over_http(client: TestClient[Any, Any], credential: dict[str, Any]) -> Any:
+    issuer = credential["issuer"]["id"]
+    did_path = "/" + "/".join(issuer.split(":")[3:]) + "/did.json"
+    status_url = credential["credentialStatus"]["statusListCredential"]
+    documents = {
+        issuer: await _fetch(client, did_path),
+        status_url: await _fetch(client, status_url),
+    }
+    return verify_credential(credential, documents.get, documents.get, now=NOW)
+
+
+async def test_did_document_and_status_list_let_anyone_verify(
+    client: TestClient[Any, Any], database: Database, scene: Scene
+) -> None:
+    award_id, _uuid, credential = await _award(database, scene)
+    response = await client.get("/issuers/museu/did.json")
+    assert response.status == 200
+    document = await response.json(content_type=None)
+    assert document["id"] == "did:web:colbot.example.org:issuers:museu"
+    assert credential["proof"]["verificationMethod"] in document["assertionMethod"]
+    verdict = await _verify_over_http(client, credential)
+    assert verdict.valid, verdict.reasons
+    assert verdict.status == "active"
+
+    async with database.session() as session:
+        await revoke_award(session, award_id, NOW)
+    status = await _fetch(client, "/status/museu/1")
+    assert status is not None
+    assert status["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    verdict = await _verify_over_http(client, credential)
+    assert verdict.status == "revoked"
+    assert not verdict.valid
+
+
+async def test_unknown_things_are_not_found(
+    client: TestClient[Any, Any], database: Database, scene: Scene
+) -> None:
+    await _award(database, scene)
+    for path in (
+        "/issuers/nobody/did.json",
+        "/status/museu/2",
+        "/credentials/00000000-0000-4000-8000-000000000000",
+        "/credentials/not-a-uuid",
+        "/portfolio/AAAAAAAAAAAAAAAA",
+    ):
+        assert (await client.get(path)).status == 404, path
+
+
+async def test_credential_page_is_escaped_and_says_genuine(
+    client: TestClient[Any, Any], database: Database, scene: Scene
+) -> None:
+    award_id, uuid, credential = await _award(database, scene)
+    response = await client.get(f"/credentials/{uuid}", headers={"Accept-Language": "en"})
+    assert response.status == 200
+    page = await response.text()
+    assert "<script>alert(1)</script>" not in page
+    assert "Robots &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Museu &lt;da&gt; Cidade" in page
+    assert "Genuine" in page
+    assert "Programming" in page
+    assert f"/credentials/{uuid}.json" in page
+
+    downloaded = await (await client.get(f"/credentials/{uuid}.json")).json(content_type=None)
+    assert downloaded == credential
+    png = await (await client.get(f"/credentials/{uuid}.png")).read()
+    assert extract_credential(png) == credential
+
+    async with database.session() as session:
+        await revoke_award(session, award_id, NOW)
+    page = await (await client.get(f"/credentials/{uuid}?lang=en")).text()
+    assert "revoked" in page
+    assert "Genuine" not in page
+
+
+async def test_portfolio_is_public_only_while_switched_on(
+    client: TestClient[Any, Any], database: Database, scene: Scene
+) -> None:
+    _award_id, uuid, _credential = await _award(database, scene)
+    async with database.session() as session:
+        token = await enable_portfolio(session, scene.learner_id)
+    page = await (await client.get(f"/portfolio/{token}")).text()
+    assert f"/credentials/{uuid}" in page
+    assert "Ana" not in page
+    async with database.session() as session:
+        await disable_portfolio(session, scene.learner_id)
+    assert (await client.get(f"/portfolio/{token}")).status == 404
+
+
+async def test_badge_class_and_its_image(
+    client: TestClient[Any, Any], database: Database, scene: Scene
+) -> None:
+    _award_id, _uuid, credential = await _award(database, scene)
+    achievement = credential["credentialSubject"]["achievement"]
+    document = await _fetch(client, achievement["id"])
+    assert document is not None
+    assert document["type"] == ["Achievement"]
+    image = await client.get(achievement["image"]["id"].removeprefix(BASE_URL))
+    assert image.content_type == "image/png"
+
+
+@pytest.mark.npm
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+@pytest.mark.skipif(
+    not (VERIFIER_DIR / "node_modules" / "@digitalbazaar" / "vc").is_dir(),
+    reason="tests/js-verifier/node_modules is missing: run `npm ci` in tests/js-verifier",
+)
+async def test_a_deleted_learners_badge_passes_an_independent_verifier(
+    client: TestClient[Any, Any], database: Database, scene: Scene, tmp_path: Path
+) -> None:
+    _award_id, uuid, _credential = await _award(database, scene)
+    async with database.session() as session:
+        await forget_learner(session, scene.learner_id)
+    credential = await _fetch(client, f"/credentials/{uuid}.json")
+    assert credential is not None
+    assert "Ana" not in json.dumps(credential)
+    files = {
+        "credential": credential,
+        "did": await _fetch(client, "/issuers/museu/did.json"),
+        "status": await _fetch(client, "/status/museu/1"),
+    }
+    for name, document in files.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(document), "utf-8")
+    process = await asyncio.create_subprocess_exec(
+        str(NODE),
+        str(VERIFIER_DIR / "verify.mjs"),
+        str(tmp_path / "credential.json"),
+        "--did",
+        str(tmp_path / "did.json"),
+        "--status",
+        str(tmp_path / "status.json"),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
+    verdict = json.loads(stdout or b"{}")
+    assert verdict.get("verified"), stderr.decode() or verdict
+    assert verdict["status"] == "active"
