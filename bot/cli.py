@@ -96,6 +96,16 @@ async def _bench(args: argparse.Namespace, _settings: Settings) -> int:
     return 0
 
 
+async def _checkin(args: argparse.Namespace, settings: Settings) -> int:
+    from credentials.checkin import checkin_payload
+
+    payload = checkin_payload(args.activity, settings.require_secret_key())
+    print(f"payload: {payload}")
+    if args.bot:
+        print(f"link:    https://t.me/{args.bot.lstrip('@')}?start={payload}")
+    return 0
+
+
 async def _i18n(_args: argparse.Namespace, _settings: Settings) -> int:
     from bot.i18n_tools import refresh_catalogs
 
@@ -133,6 +143,9 @@ def _parser() -> argparse.ArgumentParser:
     cities.add_argument("--lat", type=float, default=0.0)
     cities.add_argument("--lon", type=float, default=0.0)
     cities.add_argument("--km", type=float, default=15.0)
+    checkin = sub.add_parser("checkin", help="print the check-in link for an activity's QR code")
+    checkin.add_argument("--activity", type=int, required=True, help="the activity's id")
+    checkin.add_argument("--bot", help="the bot's username, to print the whole t.me link")
     sub.add_parser("i18n", help="extract strings, update every catalog and compile them")
     bench = sub.add_parser("bench", help="measure performance and print figures")
     bench.add_argument("name", choices=["chat", "credentials"])
@@ -149,6 +162,7 @@ COMMANDS: dict[str, Command] = {
     "cities": _cities,
     "bench": _bench,
     "i18n": _i18n,
+    "checkin": _checkin,
     "credentials": _lazy("bot.cli_credentials", "credentials_command"),
     "keys": _lazy("bot.cli_credentials", "keys_command"),
     "verify": _lazy("bot.cli_credentials", "verify_command"),

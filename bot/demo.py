@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -79,6 +80,8 @@ async def running_demo(settings: Settings, *, language: str = "en") -> AsyncIter
         demo_settings = settings.model_copy(
             update={
                 "telegram_bot_token": SecretStr(DEMO_TOKEN),
+                # Badges are signed with keys encrypted by this; a demo makes a fresh one.
+                "secret_key": settings.secret_key or SecretStr(secrets.token_urlsafe(32)),
                 "telegram_api_url": sandbox.base_url,
                 "telegram_file_url": sandbox.base_file_url,
                 "database_url": f"sqlite+aiosqlite:///{db_file.resolve()}",

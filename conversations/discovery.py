@@ -1,59 +1,465 @@
-"""Finding activities: near me and this week (the catalogue fills them as partners publish)."""
+"""Finding activities: near me, today / this week / weekend, free-text search, the card.
+
+Lists carry their own state in the buttons (a point and radius, or a window, and the page), so
+any list can be paged or widened later without anything kept in memory.
+"""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler, MessageHandler, filters
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote, urlencode
 
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+)
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from catalogue.activities import ActivityDetails, activity_details
+from catalogue.calendar import activity_ics
+from catalogue.geo import valid_point
 from catalogue.models import City
+from catalogue.related import related_activities
+from catalogue.search import (
+    ActivityHit,
+    SearchFilters,
+    WindowKind,
+    date_window,
+    near,
+    search_text,
+    upcoming,
+)
+from conversations.activity_view import card_text, list_line, shorten
+from conversations.callbacks import Callback, pack, unpack
 from conversations.context import BotContext
-from conversations.i18n import _
-from conversations.keyboards import location_keyboard
-from conversations.menu import send_menu
+from conversations.i18n import _, current_language, format_distance
+from conversations.keyboards import location_keyboard, main_menu, rows
+from conversations.menu import MENU_TEXT, send_menu
+
+JOURNEY = "act"
+PAGE = 5
+DEFAULT_RADIUS_KM = 3.0
+MAX_QUERY = 100
 
 
-async def _city_name(context: BotContext) -> str:
-    learner = context.learner
-    city = await context.db.get(City, learner.city_id) if learner.city_id else None
-    return city.name(learner.language) if city else _("your city")
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a result list, and whether another follows."""
+
+    hits: list[ActivityHit]
+    has_more: bool
+
+
+async def _city(context: BotContext) -> City | None:
+    city_id = context.learner.city_id
+    return await context.db.get(City, city_id) if city_id is not None else None
+
+
+def _list_text(header: str, page: Page, number_from: int, city: City, now: datetime) -> str:
+    language = current_language()
+    lines = [header, ""]
+    for index, hit in enumerate(page.hits, number_from):
+        lines.append(
+            list_line(
+                index,
+                hit.title(language),
+                hit.starts_at,
+                city.timezone,
+                now,
+                all_day=hit.all_day,
+                distance_km=hit.distance_km,
+                activity_type=hit.type,
+                is_free=hit.is_free,
+                online=hit.online,
+            )
+        )
+    return "\n".join(lines)
+
+
+def _list_keyboard(
+    page: Page, number_from: int, previous: str | None, following: str | None, extra: list
+) -> InlineKeyboardMarkup:
+    open_buttons = [
+        InlineKeyboardButton(str(i), callback_data=pack(JOURNEY, "open", hit.activity_id))
+        for i, hit in enumerate(page.hits, number_from)
+    ]
+    keyboard = rows(open_buttons, 5)
+    navigation = []
+    if previous:
+        navigation.append(InlineKeyboardButton(_("◀ Back"), callback_data=previous))
+    if following and page.has_more:
+        navigation.append(InlineKeyboardButton(_("More ▶"), callback_data=following))
+    if navigation:
+        keyboard.append(navigation)
+    keyboard += extra
+    return InlineKeyboardMarkup(keyboard)
+
+
+async def _show(update: Update, context: BotContext, text: str, markup: object) -> None:
+    """Edit the list in place when a list button was pressed, else send a new message."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        await query.edit_message_text(text, reply_markup=markup)
+    else:
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+
+
+# --- near me ----------------------------------------------------------------------------------
 
 
 async def ask_location(update: Update, context: BotContext) -> None:
-    """Ask for the learner's location to look for activities around it."""
+    """Ask for the location; offer the city centre and neighbourhoods for those who can't."""
+    city = await _city(context)
+    buttons = []
+    if city is not None:
+        places = [{"name": _("City centre"), "lat": city.latitude, "lon": city.longitude}]
+        places += list(city.neighbourhoods)[:11]
+        buttons = [
+            InlineKeyboardButton(
+                place["name"],
+                callback_data=pack(
+                    JOURNEY, "near", f"{place['lat']:.4f}", f"{place['lon']:.4f}", 3, 0
+                ),
+            )
+            for place in places
+        ]
     await context.bot.send_message(
         update.effective_chat.id,
         _("Share your location and I'll show you what's on near you."),
         reply_markup=location_keyboard(),
     )
+    if buttons:
+        await context.bot.send_message(
+            update.effective_chat.id,
+            _("Or pick a place:"),
+            reply_markup=InlineKeyboardMarkup(rows(buttons, 3)),
+        )
 
 
-async def near_me(update: Update, context: BotContext) -> None:
-    """A shared location outside onboarding: the nearest upcoming activities."""
-    await send_menu(
+async def on_location(update: Update, context: BotContext) -> None:
+    """A shared location: the nearest upcoming activities."""
+    location = update.effective_message.location
+    await context.bot.send_message(
+        update.effective_chat.id, _("📍 Looking around you…"), reply_markup=main_menu()
+    )
+    await show_near(update, context, location.latitude, location.longitude, DEFAULT_RADIUS_KM, 0)
+
+
+async def show_near(
+    update: Update,
+    context: BotContext,
+    latitude: float,
+    longitude: float,
+    radius_km: float,
+    page_number: int,
+) -> None:
+    """One page of activities near a point, with paging and a wider search."""
+    city = await _city(context)
+    now = context.services.clock()
+    if city is None or not valid_point(latitude, longitude):
+        await send_menu(update, context, _("Please choose your city first in ⚙️ Settings."))
+        return
+    result = await near(
+        context.db,
+        city_id=city.id,
+        latitude=latitude,
+        longitude=longitude,
+        radius_km=radius_km,
+        limit=PAGE + 1,
+        offset=page_number * PAGE,
+        now=now,
+    )
+    page = Page(result.hits[:PAGE], len(result.hits) > PAGE)
+    if not page.hits:
+        text = _(
+            "I found nothing coming up within {distance} of you. Try a wider search, "
+            "or tap 🗓 This week.",
+            distance=format_distance(result.radius_km),
+        )
+    else:
+        header = _(
+            "📍 <b>Near you</b> (within {distance})", distance=format_distance(result.radius_km)
+        )
+        text = _list_text(header, page, page_number * PAGE + 1, city, now)
+    point = (f"{latitude:.4f}", f"{longitude:.4f}")
+    radius = round(result.radius_km, 1)
+    wider = pack(JOURNEY, "near", *point, min(round(radius * 2, 1), 50), 0)
+    extra = [[InlineKeyboardButton(_("🔍 Look further away"), callback_data=wider)]]
+    previous = pack(JOURNEY, "near", *point, radius, page_number - 1) if page_number else None
+    following = pack(JOURNEY, "near", *point, radius, page_number + 1)
+    await _show(
         update,
         context,
-        _(
-            "I don't have activities near you yet. Partners in {city} are adding them; "
-            "have a look again soon!",
-            city=await _city_name(context),
-        ),
+        text,
+        _list_keyboard(page, page_number * PAGE + 1, previous, following, extra),
     )
+
+
+# --- today, this week, weekend ---------------------------------------------------------------
+
+
+def _window_header(kind: WindowKind, city_name: str) -> str:
+    if kind == WindowKind.TODAY:
+        return _("🗓 <b>Today in {city}</b>", city=city_name)
+    if kind == WindowKind.WEEKEND:
+        return _("🗓 <b>This weekend in {city}</b>", city=city_name)
+    return _("🗓 <b>This week in {city}</b>", city=city_name)
 
 
 async def this_week(update: Update, context: BotContext) -> None:
     """What's on in the learner's city in the next seven days."""
-    await send_menu(
+    await show_window(update, context, WindowKind.WEEK, 0)
+
+
+async def show_window(
+    update: Update, context: BotContext, kind: WindowKind, page_number: int
+) -> None:
+    """One page of activities in a date window of the learner's city."""
+    city = await _city(context)
+    now = context.services.clock()
+    if city is None:
+        await send_menu(update, context, _("Please choose your city first in ⚙️ Settings."))
+        return
+    window = date_window(kind.value, now, city.timezone)
+    hits = await upcoming(
+        context.db,
+        city_id=city.id,
+        filters=SearchFilters(window=window),
+        limit=PAGE + 1,
+        offset=page_number * PAGE,
+        now=now,
+    )
+    page = Page(hits[:PAGE], len(hits) > PAGE)
+    city_name = city.name(context.learner.language)
+    if page.hits:
+        text = _list_text(_window_header(kind, city_name), page, page_number * PAGE + 1, city, now)
+    else:
+        text = _(
+            "Nothing on in {city} for these days yet. Have a look again soon!", city=city_name
+        )
+    switch = [
+        InlineKeyboardButton(
+            ("• " if other == kind else "") + label,
+            callback_data=pack(JOURNEY, "list", other.value, 0),
+        )
+        for other, label in (
+            (WindowKind.TODAY, _("Today")),
+            (WindowKind.WEEKEND, _("Weekend")),
+            (WindowKind.WEEK, _("This week")),
+        )
+    ]
+    previous = pack(JOURNEY, "list", kind.value, page_number - 1) if page_number else None
+    following = pack(JOURNEY, "list", kind.value, page_number + 1)
+    await _show(
         update,
         context,
-        _(
-            "Nothing on in {city} this week yet. Have a look again soon!",
-            city=await _city_name(context),
-        ),
+        text,
+        _list_keyboard(page, page_number * PAGE + 1, previous, following, [switch]),
     )
 
 
+# --- free text ---------------------------------------------------------------------------------
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    """Any text that is not a command or a menu button searches the catalogue."""
+    query_text = (update.effective_message.text or "").strip()[:MAX_QUERY]
+    city = await _city(context)
+    now = context.services.clock()
+    if city is None or len(query_text) < 2:
+        await send_menu(
+            update, context, _("I'm not sure what you mean. Tap a button below, or send /help.")
+        )
+        return
+    hits = await search_text(context.db, city_id=city.id, text=query_text, limit=PAGE + 3, now=now)
+    if not hits:
+        await send_menu(
+            update,
+            context,
+            _(
+                "I found nothing for “{query}”. Try another word, or tap 🗓 This week.",
+                query=shorten(query_text, 40),
+            ),
+        )
+        return
+    page = Page(hits, has_more=False)
+    header = _("🔎 <b>{query}</b>", query=shorten(query_text, 40))
+    await context.bot.send_message(
+        update.effective_chat.id,
+        _list_text(header, page, 1, city, now),
+        reply_markup=_list_keyboard(page, 1, None, None, []),
+    )
+
+
+# --- the activity card -------------------------------------------------------------------------
+
+
+def card_keyboard(
+    details: ActivityDetails, bot_username: str, language: str
+) -> InlineKeyboardMarkup:
+    """Save, going, reminders, calendar, share, sign-up and map buttons for one activity."""
+    activity_id = details.activity.id
+    keyboard = [
+        [
+            InlineKeyboardButton(_("⭐ Save"), callback_data=pack("plan", "save", activity_id)),
+            InlineKeyboardButton(
+                _("✅ I'm going"), callback_data=pack("plan", "going", activity_id)
+            ),
+        ],
+        [
+            InlineKeyboardButton(
+                _("⏰ Remind me"), callback_data=pack("plan", "remind", activity_id)
+            ),
+            InlineKeyboardButton(
+                _("📅 Add to calendar"), callback_data=pack(JOURNEY, "ics", activity_id)
+            ),
+        ],
+    ]
+    link = f"https://t.me/{bot_username}?start=act_{activity_id}"
+    share = "https://t.me/share/url?" + urlencode(
+        {"url": link, "text": shorten(details.activity.title(language), 100)}, quote_via=quote
+    )
+    last = [InlineKeyboardButton(_("📤 Share"), url=share)]
+    if details.activity.signup_url and details.activity.signup_url.startswith("https://"):
+        last.append(InlineKeyboardButton(_("✍️ Sign up"), url=details.activity.signup_url))
+    keyboard.append(last)
+    if details.activity.latitude is not None:
+        keyboard.append(
+            [
+                InlineKeyboardButton(
+                    _("🗺 Show on map"), callback_data=pack(JOURNEY, "map", activity_id)
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(keyboard)
+
+
+async def send_card(update: Update, context: BotContext, activity_id: int) -> None:
+    """Send the card of one activity, or say it is gone."""
+    details = await activity_details(context.db, activity_id, now=context.services.clock())
+    if details is None:
+        await context.bot.send_message(
+            update.effective_chat.id, _("Sorry, I can't find that activity any more.")
+        )
+        return
+    language = context.learner.language
+    await context.bot.send_message(
+        update.effective_chat.id,
+        card_text(details, language, context.services.clock()),
+        reply_markup=card_keyboard(details, context.bot.username, language),
+    )
+
+
+async def send_calendar_file(update: Update, context: BotContext, activity_id: int) -> None:
+    """Send the activity's upcoming dates as an .ics file."""
+    now = context.services.clock()
+    details = await activity_details(context.db, activity_id, now=now, limit=20)
+    if details is None or not details.upcoming:
+        await context.bot.send_message(
+            update.effective_chat.id, _("This activity has no dates coming up.")
+        )
+        return
+    language = context.learner.language
+    url = f"https://t.me/{context.bot.username}?start=act_{activity_id}"
+    data = activity_ics(details.activity, details.upcoming, language=language, url=url, now=now)
+    await context.bot.send_document(
+        update.effective_chat.id,
+        InputFile(data, filename=f"activity-{activity_id}.ics"),
+        caption=_("📅 Open this file to add the dates to your calendar."),
+    )
+
+
+async def send_map(update: Update, context: BotContext, activity_id: int) -> None:
+    """Send the activity's place as a venue message."""
+    details = await activity_details(context.db, activity_id, now=context.services.clock())
+    activity = details.activity if details else None
+    if activity is None or activity.latitude is None or activity.longitude is None:
+        await context.bot.send_message(update.effective_chat.id, _("No place to show on a map."))
+        return
+    await context.bot.send_venue(
+        update.effective_chat.id,
+        latitude=activity.latitude,
+        longitude=activity.longitude,
+        title=shorten(activity.venue_name or activity.title(context.learner.language), 100),
+        address=shorten(activity.address or "", 200) or "—",
+    )
+
+
+# --- buttons -----------------------------------------------------------------------------------
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """Route every discovery button; forged or outdated data gets a short answer."""
+    query = update.callback_query
+    callback = unpack(query.data, JOURNEY)
+    handler = _ACTIONS.get(callback.action) if callback else None
+    try:
+        if callback is None or handler is None:
+            raise ValueError(query.data)
+        await handler(update, context, callback)
+    except ValueError:
+        await query.answer(_("That button doesn't work any more."))
+        return
+    await query.answer()
+
+
+async def _on_open(update: Update, context: BotContext, callback: Callback) -> None:
+    await send_card(update, context, int(callback.arg(0)))
+
+
+async def _on_near(update: Update, context: BotContext, callback: Callback) -> None:
+    latitude, longitude = float(callback.arg(0)), float(callback.arg(1))
+    radius = min(max(float(callback.arg(2, "3")), 0.5), 50.0)
+    page = max(int(callback.arg(3, "0")), 0)
+    await show_near(update, context, latitude, longitude, radius, page)
+
+
+async def _on_list(update: Update, context: BotContext, callback: Callback) -> None:
+    kind = WindowKind(callback.arg(0))
+    if kind == WindowKind.CUSTOM:
+        raise ValueError(kind)
+    await show_window(update, context, kind, max(int(callback.arg(1, "0")), 0))
+
+
+async def _on_ics(update: Update, context: BotContext, callback: Callback) -> None:
+    await send_calendar_file(update, context, int(callback.arg(0)))
+
+
+async def _on_map(update: Update, context: BotContext, callback: Callback) -> None:
+    await send_map(update, context, int(callback.arg(0)))
+
+
+_ACTIONS = {
+    "open": _on_open,
+    "near": _on_near,
+    "list": _on_list,
+    "ics": _on_ics,
+    "map": _on_map,
+}
+
+
+def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """Handlers of discovery that are not menu buttons."""
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(private & filters.LOCATION, on_location),
+        CallbackQueryHandler(on_button, pattern=f"^{JOURNEY}:"),
+    ]
+
+
+def text_search_handler() -> BaseHandler[Update, BotContext, None]:
+    """Free text searches the catalogue; registered after the menu and every journey."""
+    private = filters.ChatType.PRIVATE
+    return MessageHandler(private & filters.TEXT & ~filters.COMMAND & ~MENU_TEXT, on_text)
+
+
 async def challenges(update: Update, context: BotContext) -> None:
-    """The learner's challenges."""
+    """The learner's challenges (youth workers will send them here)."""
     await send_menu(
         update,
         context,
@@ -61,18 +467,26 @@ async def challenges(update: Update, context: BotContext) -> None:
     )
 
 
-async def badges(update: Update, context: BotContext) -> None:
-    """The learner's badges."""
-    await send_menu(
-        update,
-        context,
-        _(
-            "You have no badges yet. Join an activity or finish a challenge "
-            "to earn your first one!"
-        ),
+async def send_next_steps(
+    bot: Bot, chat_id: int, session: AsyncSession, activity_id: int, *, now: datetime
+) -> bool:
+    """After a badge or a check-in: suggest related upcoming activities; False if none."""
+    hits = await related_activities(session, activity_id, now=now)
+    if not hits:
+        return False
+    language = current_language()
+    buttons = [
+        [
+            InlineKeyboardButton(
+                shorten(hit.title(language), 60),
+                callback_data=pack(JOURNEY, "open", hit.activity_id),
+            )
+        ]
+        for hit in hits
+    ]
+    await bot.send_message(
+        chat_id,
+        _("🚀 Want to keep going? These are coming up and build on what you did:"),
+        reply_markup=InlineKeyboardMarkup(buttons),
     )
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Handlers of discovery that are not menu buttons."""
-    return [MessageHandler(filters.ChatType.PRIVATE & filters.LOCATION, near_me)]
+    return True

@@ -13,11 +13,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRe
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from catalogue.cities import get_city, list_cities, nearest_city
-from catalogue.models import City
+from catalogue.models import Activity, City
 from catalogue.topics import Topic
 from community.consent import AgeBand, consent_age
 from community.learners import record_consent, set_age_band, toggle_interest
 from community.models import Learner
+from conversations import checkin, discovery
 from conversations.callbacks import Callback, pack, unpack
 from conversations.context import BotContext
 from conversations.filters import IN_ONBOARDING, PRIVATE
@@ -48,19 +49,36 @@ class Step(StrEnum):
 
 
 def _payload_city(args: list[str] | None) -> str | None:
-    if not args:
+    if not args or args[0].lower().startswith(("act_", "chk_")):
         return None
     payload = args[0].lower()
     return payload.removeprefix("city_").removeprefix("city-")[:64] or None
 
 
+def _payload_activity(args: list[str] | None) -> int | None:
+    if not args or not args[0].lower().startswith("act_"):
+        return None
+    number = args[0][4:]
+    return int(number) if number.isdigit() and len(number) < 12 else None
+
+
 async def start(update: Update, context: BotContext) -> None:
-    """/start [city]: greet, remember a city from a deep link, and ask for the language."""
+    """/start [city | act_ID]: greet, follow a deep link, and ask for the language."""
     learner = context.learner
     slug = _payload_city(context.args)
     city = await get_city(context.db, slug) if slug else None
     if city is not None:
         learner.city_id = city.id
+    checked_in = bool(context.args) and await checkin.check_in(update, context, context.args[0])
+    if checked_in and learner.onboarded_at is not None:
+        return
+    activity_id = _payload_activity(context.args)
+    if activity_id is not None:
+        # A friend shared an activity: show it first; onboarding (if needed) follows.
+        await discovery.send_card(update, context, activity_id)
+        if learner.city_id is None:
+            shared = await context.db.get(Activity, activity_id)
+            learner.city_id = shared.city_id if shared else None
     if learner.onboarded_at is not None:
         # Someone who already finished onboarding: a deep link only switches the city.
         if city is not None:

@@ -16,6 +16,7 @@ from storage import Database
 
 TOKEN = "123456789:TEST-token-for-the-local-sandbox"
 WEBHOOK_SECRET = "s3cret-s3cret-s3cret-s3cret-s3cret-42"
+SECRET_KEY = "key-encryption-secret-for-the-tests-0123456789"
 
 CITIES = [
     {
@@ -92,6 +93,7 @@ def bot_settings(sandbox: SandboxServer, database_url: str, **extra: object) -> 
         "telegram_file_url": sandbox.base_file_url,
         "database_url": database_url,
         "web_port": 0,
+        "secret_key": SECRET_KEY,
     }
     return load_settings(**(values | extra))
 

@@ -1,0 +1,57 @@
+"""Checking in with an organiser's QR code: the badge arrives, verifiable, exactly once."""
+
+from __future__ import annotations
+
+import json
+
+from credentials.checkin import checkin_payload
+from credentials.verify import extract_credential
+from tests.chat.conftest import SECRET_KEY, ChatWorld
+from tests.chat.helpers import add_activities, onboard
+
+SPECS = [
+    {"key": "robotics", "place": "baixa", "days": 0.05, "topics": ["digital"],
+     "competences": ["digcomp:3.4"], "titles": {"en": "Robotics club", "pt": "Clube de Robótica"}},
+    {"key": "coding", "place": "alfama", "days": 3, "topics": ["digital"],
+     "competences": ["digcomp:3.4"], "titles": {"en": "Coding dojo", "pt": "Dojo de programação"}},
+]  # fmt: skip
+
+
+async def test_scanning_the_code_gives_a_badge_once(world: ChatWorld) -> None:
+    """Scan → badge picture with buttons → download → a credential; a second scan gives none."""
+    ids = await add_activities(world.database, SPECS)
+    user = await onboard(world, "Kai")
+    payload = checkin_payload(ids["robotics"], SECRET_KEY.encode())
+
+    await user.start(payload)
+    award = await user.wait_for_message()
+    assert award.photo
+    assert "Robotics club" in award.caption
+    labels = [b for row in award.buttons for b in row]
+    assert "💼 Add to LinkedIn" in labels
+    next_steps = await user.wait_for_message()
+    assert "Coding dojo" in [b for row in next_steps.buttons for b in row]
+
+    await user.press(award, "⬇️ Download")
+    png, document = await user.wait_for_messages(2)
+    credential = json.loads(document.document_bytes())
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert extract_credential(png.document_bytes())["id"] == credential["id"]
+    assert "Kai" not in json.dumps(credential)
+    assert str(user.id) not in json.dumps(credential)
+
+    await user.start(payload)
+    again = await user.wait_for_message()
+    assert "already have this badge" in again.text
+
+
+async def test_a_forged_code_is_refused(world: ChatWorld) -> None:
+    """A code with a wrong signature, or for another activity, gives no badge."""
+    ids = await add_activities(world.database, SPECS)
+    user = await onboard(world, "Eve")
+    genuine = checkin_payload(ids["robotics"], SECRET_KEY.encode())
+    forged = f"chk_{ids['coding']}_{genuine.rsplit('_', 1)[1]}"
+    await user.start(forged)
+    refusal = await user.wait_for_message()
+    assert "doesn't work" in refusal.text
+    assert not refusal.photo

@@ -1,0 +1,103 @@
+"""Discovery end to end: near me, this week, search, the card, calendar, deep links, inline."""
+
+from __future__ import annotations
+
+from icalendar import Calendar
+
+from tests.chat.conftest import ChatWorld
+from tests.chat.helpers import PLACES, add_activities, onboard
+
+HOSTILE = '<b>Hack</b> & <script>alert(1)</script> <a href="x">'
+
+SPECS = [
+    {"key": "robotics", "place": "baixa", "days": 1, "titles": {"pt": "Clube de Robótica", "en": "Robotics club"},
+     "topics": ["digital"], "competences": ["digcomp:3.4"], "descriptions": {"en": "Build a robot."}},
+    {"key": "cv", "place": "alfama", "days": 2, "titles": {"pt": "Oficina de CV", "en": "CV workshop"},
+     "topics": ["jobs"]},
+    {"key": "hostile", "place": "chiado", "days": 3, "titles": {"en": HOSTILE, "pt": HOSTILE}},
+    {"key": "theatre", "place": "graca", "days": 4, "titles": {"pt": "Teatro jovem", "en": "Youth theatre"},
+     "type": "event"},
+    {"key": "repair", "place": "arroios", "days": 5, "titles": {"pt": "Café reparação", "en": "Repair café"}},
+    {"key": "green", "place": "marvila", "days": 6, "titles": {"pt": "Empregos verdes", "en": "Green jobs"}},
+    {"key": "museum", "place": "belem", "days": 20, "titles": {"pt": "Noite no museu", "en": "Museum night"}},
+]  # fmt: skip
+
+
+async def test_near_me_lists_pages_and_opens_a_card(world: ChatWorld) -> None:
+    """A shared location gives the nearest activities first; paging and the card work."""
+    ids = await add_activities(world.database, SPECS)
+    user = await onboard(world, "Nina")
+    await user.share_location(*PLACES["baixa"])
+    await user.wait_for_message(text_contains="Looking around")
+    listing = await user.wait_for_message(text_contains="Near you")
+    assert listing.text.index("Robotics club") < listing.text.index("CV workshop")
+    assert "today" in listing.text or "tomorrow" in listing.text
+    assert HOSTILE in listing.text  # shown literally, never as markup
+    assert listing.buttons[0][:2] == ["1", "2"]
+
+    await user.press(listing, "🔍 Look further away")
+    wider = await user.wait_for_edit(listing)
+    assert "More ▶" in [b for row in wider.buttons for b in row]
+    await user.press(wider, "More ▶")
+    second = await user.wait_for_edit(wider)
+    assert "6." in second.text
+    assert "◀ Back" in [b for row in second.buttons for b in row]
+
+    await user.press(second, "6")
+    card = await user.wait_for_message()
+    assert card.text.startswith("Green jobs") or "Green jobs" in card.text
+    labels = [b for row in card.buttons for b in row]
+    assert {"⭐ Save", "✅ I'm going", "📅 Add to calendar", "📤 Share", "✍️ Sign up"} <= set(labels)
+    share = card.inline_keyboard[2][0]["url"]
+    assert f"start%3Dact_{ids['green']}" in share or f"start=act_{ids['green']}" in share
+
+    await user.press(card, "📅 Add to calendar")
+    document = await user.wait_for_message()
+    assert document.document["file_name"].endswith(".ics")
+    calendar = Calendar.from_ical(document.document_bytes())
+    events = calendar.walk("VEVENT")
+    assert str(events[0]["SUMMARY"]) == "Green jobs"
+
+    await user.press(card, "🗺 Show on map")
+    venue = await user.wait_for_message()
+    assert venue.venue is not None
+    assert abs(venue.venue["location"]["latitude"] - PLACES["marvila"][0]) < 1e-4
+
+
+async def test_this_week_and_search_in_portuguese(world: ChatWorld) -> None:
+    """The week list and free-text search speak Portuguese and ignore accents."""
+    await add_activities(world.database, SPECS)
+    user = await onboard(world, "Rita", "pt")
+    keyboard = [label for row in user.reply_keyboard() or [] for label in row]
+    week_label = next(label for label in keyboard if label.startswith("🗓"))
+    await user.press_reply_button(week_label)
+    week = await user.wait_for_message()
+    assert "Clube de Robótica" in week.text
+    assert "Noite no museu" not in week.text  # 20 days away
+    await user.send("robotica")
+    found = await user.wait_for_message()
+    assert "Clube de Robótica" in found.text
+    await user.send("xyzzy nada")
+    nothing = await user.wait_for_message()
+    assert "xyzzy" in nothing.text
+
+
+async def test_a_shared_link_opens_the_activity_for_a_newcomer(world: ChatWorld) -> None:
+    """A friend's t.me link shows the card first, then onboarding starts."""
+    ids = await add_activities(world.database, SPECS)
+    friend = world.sandbox.user("Zé", language_code="pt")
+    await friend.start(f"act_{ids['theatre']}")
+    card = await friend.wait_for_message()
+    assert "Teatro jovem" in card.text
+    welcome = await friend.wait_for_message()
+    assert welcome.inline_keyboard
+
+
+async def test_inline_mode_offers_matching_activities(world: ChatWorld) -> None:
+    """Typing @bot words in any chat lists activities with a link back to the bot."""
+    await add_activities(world.database, SPECS)
+    user = await onboard(world, "Ivo")
+    results = await user.inline_query("repair")
+    assert results
+    assert results[0]["title"] == "Repair café"
+    assert "start=act_" in results[0]["reply_markup"]["inline_keyboard"][0][0]["url"]
