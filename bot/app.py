@@ -18,12 +18,23 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import guards
+from bot import guards, jobs, jobs_reminders
 from bot.migrate import ensure_schema
 from bot.processor import UnitOfWorkProcessor
 from bot.settings import Settings
 from bot.transport import AiohttpRequest
-from conversations import badges, discovery, fallback, inline, menu, onboarding, settings
+from conversations import (
+    badges,
+    discovery,
+    fallback,
+    follows,
+    inline,
+    menu,
+    onboarding,
+    plans,
+    reminders,
+    settings,
+)
 from conversations.context import BotContext, BotData, Services
 from conversations.i18n import LANGUAGES, _, load_catalogs, use_language
 from conversations.labels import MenuItem
@@ -76,6 +87,9 @@ def register_handlers(application: BotApplication) -> None:
         *discovery.build_handlers(),
         *inline.build_handlers(),
         *badges.build_handlers(),
+        *plans.build_handlers(),
+        *reminders.build_handlers(),
+        *follows.build_handlers(),
         discovery.text_search_handler(),  # any other text is a search
         *fallback.build_handlers(),  # last: anything nobody else understood
     ]
@@ -88,6 +102,9 @@ def command_list() -> list[BotCommand]:
     return [
         BotCommand("start", _("Start again")),
         BotCommand("menu", _("Main menu")),
+        BotCommand("plans", _("What you saved and where you're going")),
+        BotCommand("following", _("Topics and places you follow")),
+        BotCommand("reminders", _("When I remind you")),
         BotCommand("settings", _("Language, city, interests and your data")),
         BotCommand("language", _("Change the language")),
         BotCommand("help", _("How I can help")),
@@ -129,6 +146,10 @@ def build_application(
     async def post_init(application: BotApplication) -> None:
         await ensure_schema(database, auto_migrate=settings_.auto_migrate)
         await publish_commands(application)
+        jobs_reminders.schedule_jobs(application)
+        jobs.schedule_jobs(
+            application, database=database, allow_networks=settings_.feed_allow_networks
+        )
 
     async def post_shutdown(_application: BotApplication) -> None:
         await database.dispose()
@@ -152,7 +173,8 @@ def build_application(
         .post_shutdown(post_shutdown)
     )
     if options.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # AIORateLimiter is generic over per-call arguments that this bot never passes.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     application: BotApplication = builder.build()
     application.bot_data.services = Services(
         database=database,

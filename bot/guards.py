@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 KEEP_PROCESSED = timedelta(days=2)
 
 
-Guard = Callable[[Update, BotContext], Awaitable[None]]
+Guard = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 def stop_on_failure(guard: Guard) -> Guard:

@@ -12,6 +12,7 @@ from aiohttp import web
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
+from telegram.ext import Application
 
 from bot.web_credentials import CredentialSite, add_credential_routes
 from catalogue.cities import get_city, list_cities
@@ -24,7 +25,7 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
 MAX_UPDATE_BYTES = 1 << 20
 
-APPLICATION = web.AppKey("application", Any)
+APPLICATION: web.AppKey[Application[Any, Any, Any, Any, Any, Any]] = web.AppKey("application")
 DATABASE = web.AppKey("database", Database)
 WEBHOOK_SECRET = web.AppKey("webhook_secret", str)
 
@@ -113,7 +114,7 @@ async def city_page(request: web.Request) -> web.Response:
 
 def build_web_app(
     database: Database,
-    application: object | None = None,
+    application: Application[Any, Any, Any, Any, Any, Any] | None = None,
     webhook_secret: str | None = None,
     *,
     credentials: CredentialSite | None = None,

@@ -21,7 +21,7 @@ class Callback:
         return self.args[index] if index < len(self.args) else default
 
 
-def pack(journey: str, action: str, *args: str | int) -> str:
+def pack(journey: str, action: str, *args: str | int | float) -> str:
     """Encode a button's data; refuses anything over Telegram's 64-byte limit."""
     data = ":".join([journey, VERSION, action, *(str(a) for a in args)])
     if len(data.encode()) > MAX_BYTES:

@@ -24,7 +24,7 @@ async def check_in(update: Update, context: BotContext, payload: str) -> bool:
     secret = services.secret_key
     activity_id = read_checkin(payload, secret) if secret else None
     activity = await context.db.get(Activity, activity_id) if activity_id else None
-    if activity is None:
+    if activity is None or secret is None:
         await context.bot.send_message(
             chat_id, _("This check-in code doesn't work. Ask the organiser for a new one.")
         )

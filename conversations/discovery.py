@@ -100,7 +100,9 @@ def _list_keyboard(
     return InlineKeyboardMarkup(keyboard)
 
 
-async def _show(update: Update, context: BotContext, text: str, markup: object) -> None:
+async def _show(
+    update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup
+) -> None:
     """Edit the list in place when a list button was pressed, else send a new message."""
     query = update.callback_query
     if query is not None and query.message is not None:
@@ -121,7 +123,7 @@ async def ask_location(update: Update, context: BotContext) -> None:
         places += list(city.neighbourhoods)[:11]
         buttons = [
             InlineKeyboardButton(
-                place["name"],
+                str(place["name"]),
                 callback_data=pack(
                     JOURNEY, "near", f"{place['lat']:.4f}", f"{place['lon']:.4f}", 3, 0
                 ),

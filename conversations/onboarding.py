@@ -69,7 +69,8 @@ async def start(update: Update, context: BotContext) -> None:
     city = await get_city(context.db, slug) if slug else None
     if city is not None:
         learner.city_id = city.id
-    checked_in = bool(context.args) and await checkin.check_in(update, context, context.args[0])
+    payload = context.args[0] if context.args else ""
+    checked_in = bool(payload) and await checkin.check_in(update, context, payload)
     if checked_in and learner.onboarded_at is not None:
         return
     activity_id = _payload_activity(context.args)

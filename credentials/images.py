@@ -162,7 +162,7 @@ def badge_png(name: str, city: str, kind: AchievementKind | str) -> bytes:
     circle(250 * scale, palette.dark)
     circle(236 * scale, palette.primary)
     circle(206 * scale, palette.light, outline="#FFFFFF", width=4 * scale)
-    icon_cx, icon_cy, icon_r = c, 150 * scale, 40 * scale
+    icon_cx, icon_cy, icon_r = c, 150 * scale, 40.0 * scale
     if kind is AchievementKind.ACTIVITY:
         draw.ellipse(
             (icon_cx - icon_r, icon_cy - icon_r, icon_cx + icon_r, icon_cy + icon_r),
