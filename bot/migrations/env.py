@@ -10,11 +10,20 @@ from sqlalchemy.engine import Connection
 from bot.registry import metadata
 from storage.engine import create_database
 
+# Search indexes (SQLite R*Tree/FTS5 and their shadow tables) live outside the models.
+_UNMODELLED = ("activity_rtree", "activity_fts")
+
+
+def _include(obj: object, name: str | None, kind: str, reflected: bool, _compare: object) -> bool:
+    """Keep autogenerate from proposing to drop the hand-made search indexes."""
+    return not (kind == "table" and reflected and (name or "").startswith(_UNMODELLED))
+
 
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_object=_include,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

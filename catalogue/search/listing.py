@@ -3,12 +3,38 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalogue.search.query import ACTIVITIES, activity_conditions, dialect_of, hydrate, next_start
+from catalogue.search.query import (
+    ACTIVITIES,
+    Shape,
+    activity_conditions,
+    dialect_of,
+    hydrate,
+    next_start,
+    parameters,
+    shape_of,
+)
 from catalogue.search.types import ActivityHit, SearchFilters
+
+
+@lru_cache(maxsize=64)
+def _upcoming_statement(shape: Shape) -> Select:
+    return (
+        select(ACTIVITIES.c.id)
+        .where(*activity_conditions(shape))
+        .order_by(next_start(shape).asc().nulls_last(), ACTIVITIES.c.id)
+        .limit(bindparam("p_limit"))
+        .offset(bindparam("p_offset"))
+    )
+
+
+@lru_cache(maxsize=8)
+def _count_statement(shape: Shape) -> Select:
+    return select(func.count()).select_from(ACTIVITIES).where(*activity_conditions(shape))
 
 
 async def upcoming(
@@ -22,20 +48,14 @@ async def upcoming(
 ) -> list[ActivityHit]:
     """Return activities ordered by their next session's start (those without one last)."""
     filters = filters or SearchFilters()
-    starts = next_start(filters, now)
-    statement = (
-        select(ACTIVITIES.c.id)
-        .where(*activity_conditions(dialect_of(session), city_id, filters, now))
-        .order_by(starts.asc().nulls_last(), ACTIVITIES.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    ids = list((await session.scalars(statement)).all())
+    statement = _upcoming_statement(shape_of(dialect_of(session), city_id, filters))
+    values = {**parameters(city_id, filters, now), "p_limit": limit, "p_offset": offset}
+    ids = list((await session.scalars(statement, values)).all())
     return await hydrate(session, ids, filters, now)
 
 
 async def count_upcoming(session: AsyncSession, city_id: int | None, now: datetime) -> int:
     """Return how many activities have a session that has not ended."""
-    conditions = activity_conditions(dialect_of(session), city_id, SearchFilters(), now)
-    statement = select(func.count()).select_from(ACTIVITIES).where(*conditions)
-    return int((await session.scalar(statement)) or 0)
+    filters = SearchFilters()
+    statement = _count_statement(shape_of(dialect_of(session), city_id, filters))
+    return int((await session.scalar(statement, parameters(city_id, filters, now))) or 0)

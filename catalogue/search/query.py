@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
-from sqlalchemy.dialects.postgresql import JSONB, array
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.expression import ScalarSelect, cast
+from sqlalchemy.sql.expression import BindParameter, ScalarSelect, cast
 
 from catalogue.models import Activity, ActivityStatus, Occurrence
 from catalogue.search.types import ActivityHit, SearchFilters
+from storage import UTCDateTime
 
 ACTIVITIES = Activity.__table__
 OCCURRENCES = Occurrence.__table__
@@ -22,74 +41,132 @@ def dialect_of(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
-def _session_conditions(occurrence: object, filters: SearchFilters, now: datetime) -> list:
-    occ = occurrence.c  # type: ignore[attr-defined]
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Which conditions a search has; statements are built once per shape and reused."""
+
+    dialect: str
+    city: bool
+    types: bool
+    topics: bool
+    free_only: bool
+    online: bool
+    language: bool
+    age: bool
+    window: bool
+    include_past: bool
+
+
+def shape_of(dialect: str, city_id: int | None, filters: SearchFilters) -> Shape:
+    """The shape of a search for ``filters``."""
+    return Shape(
+        dialect=dialect,
+        city=city_id is not None,
+        types=bool(filters.types),
+        topics=bool(filters.topics),
+        free_only=filters.free_only,
+        online=filters.online is not None,
+        language=bool(filters.language),
+        age=filters.age is not None,
+        window=filters.window is not None,
+        include_past=filters.include_past,
+    )
+
+
+def parameters(city_id: int | None, filters: SearchFilters, now: datetime) -> dict[str, Any]:
+    """The values for the bound parameters of `activity_conditions` and `hydrate`."""
+    values: dict[str, Any] = {
+        "f_now": now,
+        "f_active": ActivityStatus.ACTIVE.value,
+        "f_city": city_id,
+        "f_types": [str(kind) for kind in filters.types],
+        "f_topics": list(filters.topics),
+        "f_online": filters.online,
+        "f_language": [filters.language],
+        "f_age": filters.age,
+    }
+    if filters.window is not None:
+        values["f_window_start"] = filters.window.start
+        values["f_window_end"] = filters.window.end
+    return values
+
+
+def _time(name: str) -> BindParameter[Any]:
+    return bindparam(name, type_=UTCDateTime())
+
+
+def _session_conditions(occurrence: Any, shape: Shape, *, upcoming: bool) -> list:
+    occ = occurrence.c
     end = func.coalesce(occ.ends_at, occ.starts_at)
     conditions = [occ.activity_id == ACTIVITIES.c.id]
-    if not filters.include_past:
-        conditions.append(end >= now)
-    if filters.window is not None:
-        conditions += [occ.starts_at < filters.window.end, end >= filters.window.start]
+    if upcoming:
+        conditions.append(end >= _time("f_now"))
+    if shape.window:
+        conditions += [occ.starts_at < _time("f_window_end"), end >= _time("f_window_start")]
     return conditions
 
 
-def _json_list_has_any(
-    dialect: str, column: ColumnElement, values: Sequence[str]
-) -> ColumnElement:
+def _json_list_has_any(dialect: str, column: ColumnElement, name: str) -> ColumnElement:
     if dialect == "postgresql":
-        return cast(column, JSONB).has_any(array(list(values)))
+        return cast(column, JSONB).has_any(bindparam(name, type_=ARRAY(String)))
     each = func.json_each(column).table_valued("value")
-    return exists().select_from(each).where(each.c.value.in_(list(values)))
+    return exists().select_from(each).where(each.c.value.in_(bindparam(name, expanding=True)))
 
 
-def activity_conditions(
-    dialect: str, city_id: int | None, filters: SearchFilters, now: datetime
-) -> list[ColumnElement[bool]]:
-    """Conditions on ``activities`` for what may be shown under ``filters`` at ``now``."""
+def activity_conditions(shape: Shape, *, city_index: bool = True) -> list[ColumnElement[bool]]:
+    """Conditions on ``activities`` for what may be shown, with `parameters` as values.
+
+    ``city_index=False`` keeps SQLite from driving the query by the city index when an R*Tree
+    or a full-text match narrows it far better (without ANALYZE statistics it would guess).
+    """
     table = ACTIVITIES.c
     conditions: list[ColumnElement[bool]] = [
-        table.status == ActivityStatus.ACTIVE.value,
+        table.status == bindparam("f_active"),
         table.duplicate_of_id.is_(None),
     ]
-    if city_id is not None:
-        conditions.append(table.city_id == city_id)
-    if filters.types:
-        conditions.append(table.type.in_([str(kind) for kind in filters.types]))
-    if filters.topics:
-        conditions.append(_json_list_has_any(dialect, table.topics, filters.topics))
-    if filters.free_only:
+    if shape.city:
+        city = table.city_id if city_index else table.city_id.op("+")(literal_column("0"))
+        conditions.append(city == bindparam("f_city"))
+    if shape.types:
+        conditions.append(table.type.in_(bindparam("f_types", expanding=True)))
+    if shape.topics:
+        conditions.append(_json_list_has_any(shape.dialect, table.topics, "f_topics"))
+    if shape.free_only:
         conditions.append(table.is_free.is_(True))
-    if filters.online is not None:
-        conditions.append(table.online == filters.online)
-    if filters.language:
-        conditions.append(_json_list_has_any(dialect, table.languages, (filters.language,)))
-    if filters.age is not None:
-        conditions.append(or_(table.min_age.is_(None), table.min_age <= filters.age))
-        conditions.append(or_(table.max_age.is_(None), table.max_age >= filters.age))
-    if not filters.include_past or filters.window is not None:
+    if shape.online:
+        conditions.append(table.online == bindparam("f_online", type_=Boolean()))
+    if shape.language:
+        conditions.append(_json_list_has_any(shape.dialect, table.languages, "f_language"))
+    if shape.age:
+        age = bindparam("f_age", type_=Integer())
+        conditions.append(or_(table.min_age.is_(None), table.min_age <= age))
+        conditions.append(or_(table.max_age.is_(None), table.max_age >= age))
+    if not shape.include_past or shape.window:
         occurrence = OCCURRENCES.alias("o_any")
-        conditions.append(exists().where(and_(*_session_conditions(occurrence, filters, now))))
+        session_matches = _session_conditions(occurrence, shape, upcoming=not shape.include_past)
+        conditions.append(exists().where(and_(*session_matches)))
     return conditions
 
 
-def next_start(filters: SearchFilters, now: datetime) -> ScalarSelect:
+def next_start(shape: Shape) -> ScalarSelect:
     """The start of each activity's next session that has not ended, correlated to activities."""
     occurrence = OCCURRENCES.alias("o_start")
-    upcoming = SearchFilters(window=filters.window)
     return (
         select(func.min(occurrence.c.starts_at))
-        .where(*_session_conditions(occurrence, upcoming, now))
+        .where(*_session_conditions(occurrence, shape, upcoming=True))
         .scalar_subquery()
     )
 
 
-def _next_occurrence_id(filters: SearchFilters, now: datetime) -> ScalarSelect:
+def _next_occurrence_id(shape: Shape) -> ScalarSelect:
     occurrence = OCCURRENCES.alias("o_next")
     occ = occurrence.c
-    query = select(occ.id).where(*_session_conditions(occurrence, filters, now))
-    if filters.include_past:
+    query = select(occ.id).where(
+        *_session_conditions(occurrence, shape, upcoming=not shape.include_past)
+    )
+    if shape.include_past:
         # The next session if there is one, else the most recent one.
-        upcoming = func.coalesce(occ.ends_at, occ.starts_at) >= now
+        upcoming = func.coalesce(occ.ends_at, occ.starts_at) >= _time("f_now")
         query = query.order_by(
             case((upcoming, 0), else_=1), case((upcoming, occ.starts_at)), occ.starts_at.desc()
         )
@@ -98,16 +175,8 @@ def _next_occurrence_id(filters: SearchFilters, now: datetime) -> ScalarSelect:
     return query.limit(1).scalar_subquery()
 
 
-async def hydrate(
-    session: AsyncSession,
-    activity_ids: Sequence[int],
-    filters: SearchFilters,
-    now: datetime,
-    distances: dict[int, float] | None = None,
-) -> list[ActivityHit]:
-    """Load hits for ``activity_ids`` in that order, each with its next session, in one query."""
-    if not activity_ids:
-        return []
+@lru_cache(maxsize=64)
+def _hydrate_statement(shape: Shape) -> Select:
     table = ACTIVITIES.c
     inner = (
         select(
@@ -121,16 +190,31 @@ async def hydrate(
             table.venue_name,
             table.latitude,
             table.longitude,
-            _next_occurrence_id(filters, now).label("occurrence_id"),
+            _next_occurrence_id(shape).label("occurrence_id"),
         )
-        .where(table.id.in_(list(activity_ids)))
+        .where(table.id.in_(bindparam("h_ids", expanding=True)))
         .subquery()
     )
     occ = OCCURRENCES.c
-    statement = select(inner, occ.starts_at, occ.ends_at, occ.source_tz, occ.all_day).outerjoin(
+    return select(inner, occ.starts_at, occ.ends_at, occ.source_tz, occ.all_day).outerjoin(
         OCCURRENCES, occ.id == inner.c.occurrence_id
     )
-    rows = {row.id: row for row in (await session.execute(statement)).all()}
+
+
+async def hydrate(
+    session: AsyncSession,
+    activity_ids: Sequence[int],
+    filters: SearchFilters,
+    now: datetime,
+    distances: dict[int, float] | None = None,
+) -> list[ActivityHit]:
+    """Load hits for ``activity_ids`` in that order, each with its next session, in one query."""
+    if not activity_ids:
+        return []
+    shape = shape_of(dialect_of(session), None, filters)
+    values = {**parameters(None, filters, now), "h_ids": list(activity_ids)}
+    result = await session.execute(_hydrate_statement(shape), values)
+    rows = {row.id: row for row in result.all()}
     distances = distances or {}
     return [
         ActivityHit(

@@ -4,14 +4,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from math import cos, radians
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Float,
+    FromClause,
+    Select,
+    bindparam,
+    func,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.expression import column, table
+from sqlalchemy.sql.expression import BindParameter, column, table
 
 from catalogue.geo import EARTH_RADIUS_KM, haversine_km, valid_point
-from catalogue.search.query import ACTIVITIES, activity_conditions, dialect_of, hydrate
+from catalogue.search.query import (
+    ACTIVITIES,
+    Shape,
+    activity_conditions,
+    dialect_of,
+    hydrate,
+    parameters,
+    shape_of,
+)
 from catalogue.search.types import NearResult, SearchFilters
 
 KM_PER_DEGREE = radians(1) * EARTH_RADIUS_KM
@@ -39,6 +60,15 @@ class _Probe:
     filters: SearchFilters
     now: datetime
     needed: int
+
+    def values(self) -> dict[str, Any]:
+        """Bound parameter values shared by both spatial statements."""
+        return {
+            **parameters(self.city_id, self.filters, self.now),
+            "p_lat": self.latitude,
+            "p_lon": self.longitude,
+            "p_needed": self.needed,
+        }
 
 
 def radius_steps(radius_km: float, max_radius_km: float) -> list[float]:
@@ -69,71 +99,105 @@ def _with_distances(probe: _Probe, rows: list, limit_km: float) -> list[tuple[in
     return found
 
 
-async def _nearest_earth(
-    session: AsyncSession, probe: _Probe, max_radius_km: float
-) -> list[tuple[int, float]]:
-    """PostgreSQL: a k-nearest-neighbour walk of the GiST index, bounded by the radius."""
+@lru_cache(maxsize=64)
+def _earth_statement(shape: Shape) -> Select:
     table_ = ACTIVITIES.c
-    centre = func.ll_to_earth(probe.latitude, probe.longitude)
+    centre = func.ll_to_earth(bindparam("p_lat", type_=Float()), bindparam("p_lon", type_=Float()))
     point = func.ll_to_earth(table_.latitude, table_.longitude)
     # earthdistance's sphere is a little larger than ours: scale so both agree on the radius.
-    reach = literal(max_radius_km / EARTH_RADIUS_KM) * func.earth()
-    statement = (
+    reach = bindparam("p_reach", type_=Float()) * func.earth()
+    return (
         select(table_.id, table_.latitude, table_.longitude)
         .where(
             table_.latitude.is_not(None),
             table_.longitude.is_not(None),
             func.earth_box(centre, reach).op("@>")(point),
             func.earth_distance(centre, point) <= reach,
-            *activity_conditions("postgresql", probe.city_id, probe.filters, probe.now),
+            *activity_conditions(shape),
         )
         .order_by(point.op("<->")(centre))
-        .limit(probe.needed)
+        .limit(bindparam("p_needed"))
     )
-    rows = list((await session.execute(statement)).all())
+
+
+async def _nearest_earth(
+    session: AsyncSession, probe: _Probe, shape: Shape, max_radius_km: float
+) -> list[tuple[int, float]]:
+    """PostgreSQL: a k-nearest-neighbour walk of the GiST index, bounded by the radius."""
+    values = {**probe.values(), "p_reach": max_radius_km / EARTH_RADIUS_KM}
+    rows = list((await session.execute(_earth_statement(shape), values)).all())
     return _with_distances(probe, rows, max_radius_km)
 
 
-def _ring_query(dialect: str, probe: _Probe, inner_km: float, outer_km: float) -> Select:
-    """Activities between two distances from the point, nearest first (flat-earth metric)."""
+def _ring_query(shape: Shape, ring: int) -> Select:
+    """Activities in ring ``ring`` around the point, nearest first (flat-earth metric)."""
     table_ = ACTIVITIES.c
-    lat_span = outer_km / KM_PER_DEGREE
-    squeeze = max(cos(radians(probe.latitude)), 0.01)
-    lon_span = lat_span / squeeze
-    south, north = probe.latitude - lat_span, probe.latitude + lat_span
-    west, east = probe.longitude - lon_span, probe.longitude + lon_span
-    dlat = table_.latitude - probe.latitude
-    dlon = (table_.longitude - probe.longitude) * squeeze
+
+    def value(name: str) -> BindParameter[float]:
+        return bindparam(f"r{ring}_{name}", type_=Float())
+
+    dlat = table_.latitude - bindparam("p_lat", type_=Float())
+    dlon = (table_.longitude - bindparam("p_lon", type_=Float())) * bindparam(
+        "p_squeeze", type_=Float()
+    )
     planar = dlat * dlat + dlon * dlon
     conditions: list[ColumnElement[bool]]
-    if dialect == "sqlite":
+    source: FromClause
+    if shape.dialect == "sqlite":
         box = _RTREE.c
         source = _RTREE.join(ACTIVITIES, table_.id == box.id)
         conditions = [
-            box.max_lat >= south,
-            box.min_lat <= north,
-            box.max_lon >= west,
-            box.min_lon <= east,
+            box.max_lat >= value("south"),
+            box.min_lat <= value("north"),
+            box.max_lon >= value("west"),
+            box.min_lon <= value("east"),
         ]
     else:
         source = ACTIVITIES
-        conditions = [table_.latitude.between(south, north), table_.longitude.between(west, east)]
-    # The flat-earth distance orders a city-sized disc as the great circle does; a little
-    # slack keeps edge points, and the exact distance is computed afterwards.
-    conditions.append(planar <= (lat_span * SLACK) ** 2)
-    if inner_km > 0:
-        conditions.append(planar > (inner_km / KM_PER_DEGREE * SLACK) ** 2)
+        conditions = [
+            table_.latitude.between(value("south"), value("north")),
+            table_.longitude.between(value("west"), value("east")),
+        ]
+    conditions += [planar <= value("outer"), planar > value("inner")]
     return (
-        select(table_.id, table_.latitude, table_.longitude, planar.label("planar"))
+        select(table_.id, table_.latitude, table_.longitude)
         .select_from(source)
-        .where(*conditions, *activity_conditions(dialect, probe.city_id, probe.filters, probe.now))
+        .where(*conditions, *activity_conditions(shape, city_index=False))
         .order_by(planar, table_.id)
-        .limit(probe.needed)
+        .limit(bindparam("p_needed"))
     )
 
 
+@lru_cache(maxsize=64)
+def _rings_statement(shape: Shape, rings: int) -> CompoundSelect:
+    arms = [select(_ring_query(shape, ring).subquery()) for ring in range(rings)]
+    return union_all(*arms).limit(bindparam("p_needed"))
+
+
+def _ring_values(probe: _Probe, rings: list[float]) -> dict[str, float]:
+    squeeze = max(cos(radians(probe.latitude)), 0.01)
+    values = {"p_squeeze": squeeze}
+    inner = -1.0
+    for ring, radius_km in enumerate(rings):
+        lat_span = radius_km / KM_PER_DEGREE
+        lon_span = lat_span / squeeze
+        # The flat-earth distance orders a city-sized disc as the great circle does; a little
+        # slack keeps edge points, and the exact distance is computed afterwards.
+        outer = (lat_span * SLACK) ** 2
+        values |= {
+            f"r{ring}_south": probe.latitude - lat_span * SLACK,
+            f"r{ring}_north": probe.latitude + lat_span * SLACK,
+            f"r{ring}_west": probe.longitude - lon_span * SLACK,
+            f"r{ring}_east": probe.longitude + lon_span * SLACK,
+            f"r{ring}_inner": inner,
+            f"r{ring}_outer": outer,
+        }
+        inner = outer
+    return values
+
+
 async def _nearest_rings(
-    session: AsyncSession, probe: _Probe, max_radius_km: float
+    session: AsyncSession, probe: _Probe, shape: Shape, max_radius_km: float
 ) -> list[tuple[int, float]]:
     """SQLite (or PostgreSQL without earthdistance): rings of growing width, in one query.
 
@@ -142,14 +206,9 @@ async def _nearest_rings(
     rings once it has them, so a dense city reads a few small boxes and a sparse one a few
     more, never the whole map.
     """
-    dialect = dialect_of(session)
     rings = radius_steps(FIRST_RING_KM, max_radius_km)
-    arms = [
-        select(_ring_query(dialect, probe, inner, outer).subquery())
-        for inner, outer in zip([0.0, *rings], rings, strict=False)
-    ]
-    statement = union_all(*arms).limit(probe.needed)
-    rows = list((await session.execute(statement)).all())
+    values = {**probe.values(), **_ring_values(probe, rings)}
+    rows = list((await session.execute(_rings_statement(shape, len(rings)), values)).all())
     return _with_distances(probe, rows, max_radius_km)
 
 
@@ -173,10 +232,11 @@ async def near(
         raise ValueError("radius_km must be positive")
     ceiling = max(radius_km, max_radius_km if max_radius_km is not None else radius_km * 8)
     probe = _Probe(city_id, latitude, longitude, filters or SearchFilters(), now, offset + limit)
-    if dialect_of(session) == "postgresql" and await _has_earthdistance(session):
-        found = await _nearest_earth(session, probe, ceiling)
+    shape = shape_of(dialect_of(session), city_id, probe.filters)
+    if shape.dialect == "postgresql" and await _has_earthdistance(session):
+        found = await _nearest_earth(session, probe, shape, ceiling)
     else:
-        found = await _nearest_rings(session, probe, ceiling)
+        found = await _nearest_rings(session, probe, shape, ceiling)
     steps = radius_steps(radius_km, ceiling)
     radius = next(
         (step for step in steps if sum(1 for _, d in found if d <= step) >= probe.needed),

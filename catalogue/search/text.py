@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import column, table
 
-from catalogue.search.query import ACTIVITIES, activity_conditions, dialect_of, hydrate
+from catalogue.search.query import (
+    ACTIVITIES,
+    Shape,
+    activity_conditions,
+    dialect_of,
+    hydrate,
+    parameters,
+    shape_of,
+)
 from catalogue.search.types import ActivityHit, SearchFilters
 
 _WORD = re.compile(r"\w+")
@@ -37,6 +47,32 @@ def tsquery(words: list[str]) -> str:
     return " & ".join(quoted)
 
 
+@lru_cache(maxsize=64)
+def _text_statement(shape: Shape) -> Select:
+    table_ = ACTIVITIES.c
+    query = bindparam("t_query", type_=String())
+    if shape.dialect == "postgresql":
+        vector = func.colbot_search_vector(
+            table_.titles, table_.descriptions, table_.venue_name, table_.address
+        )
+        tsq = func.to_tsquery("simple", func.colbot_unaccent(query))
+        statement = (
+            select(table_.id)
+            .where(vector.op("@@")(tsq), *activity_conditions(shape))
+            .order_by(func.ts_rank(vector, tsq).desc(), table_.id)
+        )
+    else:
+        fts: ColumnElement[Any] = literal_column("activity_fts")
+        statement = (
+            select(table_.id)
+            .select_from(_FTS.join(ACTIVITIES, table_.id == _FTS.c.rowid))
+            .where(fts.op("MATCH")(query), *activity_conditions(shape, city_index=False))
+            # bm25 is lower for better matches; titles weigh most, then descriptions, then place.
+            .order_by(func.bm25(fts, 10.0, 3.0, 1.0), table_.id)
+        )
+    return statement.limit(bindparam("p_limit")).offset(bindparam("p_offset"))
+
+
 async def search_text(
     session: AsyncSession,
     *,
@@ -53,26 +89,12 @@ async def search_text(
     if not words:
         return []
     dialect = dialect_of(session)
-    table_ = ACTIVITIES.c
-    conditions = activity_conditions(dialect, city_id, filters, now)
-    if dialect == "postgresql":
-        vector = func.colbot_search_vector(
-            table_.titles, table_.descriptions, table_.venue_name, table_.address
-        )
-        query = func.to_tsquery("simple", func.colbot_unaccent(tsquery(words)))
-        statement = (
-            select(table_.id)
-            .where(vector.op("@@")(query), *conditions)
-            .order_by(func.ts_rank(vector, query).desc(), table_.id)
-        )
-    else:
-        fts = literal_column("activity_fts")
-        statement = (
-            select(table_.id)
-            .select_from(_FTS.join(ACTIVITIES, table_.id == _FTS.c.rowid))
-            .where(fts.op("MATCH")(fts5_query(words)), *conditions)
-            # bm25 is lower for better matches; titles weigh most, then descriptions, then place.
-            .order_by(func.bm25(fts, 10.0, 3.0, 1.0), table_.id)
-        )
-    ids = list((await session.scalars(statement.limit(limit).offset(offset))).all())
+    statement = _text_statement(shape_of(dialect, city_id, filters))
+    values = {
+        **parameters(city_id, filters, now),
+        "t_query": tsquery(words) if dialect == "postgresql" else fts5_query(words),
+        "p_limit": limit,
+        "p_offset": offset,
+    }
+    ids = list((await session.scalars(statement, values)).all())
     return await hydrate(session, ids, filters, now)
