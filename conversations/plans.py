@@ -1,0 +1,231 @@
+"""Plans in chat: save, "I'm going", remind me, "My plans" (/plans) and "did you go?"."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from catalogue.models import Activity
+from community.models import PlanStatus
+from community.plans import (
+    PlanError,
+    PlanResult,
+    PlanView,
+    answer_follow_up,
+    list_plans,
+    remove_plan,
+    save_plan,
+    toggle_reminders,
+)
+from community.preferences import get_reminders
+from conversations.callbacks import Callback, pack, unpack
+from conversations.context import BotContext, Reply
+from conversations.i18n import _
+from conversations.reminders import moment, short
+
+JOURNEY = "plan"
+MAX_LISTED = 20
+
+
+def card_buttons(activity_id: int) -> list[list[InlineKeyboardButton]]:
+    """The plan buttons of an activity card (the discovery journey may use these rows)."""
+    return [
+        [
+            InlineKeyboardButton(_("⭐ Save"), callback_data=pack(JOURNEY, "save", activity_id)),
+            InlineKeyboardButton(
+                _("✅ I'm going"), callback_data=pack(JOURNEY, "going", activity_id)
+            ),
+        ],
+        [
+            InlineKeyboardButton(
+                _("⏰ Remind me"), callback_data=pack(JOURNEY, "remind", activity_id)
+            )
+        ],
+    ]
+
+
+def _line(view: PlanView, language: str) -> str:
+    mark = "✅" if view.status is PlanStatus.GOING else "⭐"
+    title = short(view.title(language), 60)
+    if view.starts_at is None:
+        return _("{mark} <b>{title}</b>\n    no dates coming up", mark=mark, title=title)
+    day, hour = moment(view.starts_at, view.timezone)
+    bell = "" if view.remind else " 🔕"
+    return _(
+        "{mark} <b>{title}</b>\n    🗓 {day} at {time}{bell}",
+        mark=mark,
+        title=title,
+        day=day,
+        time=hour,
+        bell=bell,
+    )
+
+
+async def _plans_reply(context: BotContext) -> Reply:
+    learner = context.learner
+    views = (await list_plans(context.db, learner.id, context.services.clock()))[:MAX_LISTED]
+    footer = [
+        InlineKeyboardButton(_("⏰ Reminders"), callback_data=pack("rem", "prefs")),
+        InlineKeyboardButton(_("🔔 Following"), callback_data=pack("fol", "list")),
+    ]
+    if not views:
+        text = _(
+            "📌 <b>My plans</b>\n\nNothing saved yet. Find something in 📍 Near me or "
+            "🗓 This week and tap ⭐ Save."
+        )
+        return Reply(text, InlineKeyboardMarkup([footer]))
+    lines = [_("📌 <b>My plans</b>"), ""]
+    lines += [_line(view, learner.language) for view in views]
+    keyboard = [
+        [
+            InlineKeyboardButton(
+                short(view.title(learner.language), 40),
+                callback_data=pack("act", "open", view.activity_id),
+            ),
+            InlineKeyboardButton("🗑", callback_data=pack(JOURNEY, "drop", view.activity_id)),
+        ]
+        for view in views
+    ]
+    keyboard.append(footer)
+    return Reply("\n".join(lines), InlineKeyboardMarkup(keyboard))
+
+
+async def show_plans(update: Update, context: BotContext) -> None:
+    """/plans: saved and going activities with their next date, one tap to open each."""
+    reply = await _plans_reply(context)
+    if update.callback_query is not None:
+        await update.callback_query.edit_message_text(reply.text, reply_markup=reply.markup)
+        return
+    await context.bot.send_message(update.effective_chat.id, reply.text, reply_markup=reply.markup)
+
+
+def _saved_text(result: PlanResult, context: BotContext, going: bool) -> str:
+    headline = _("✅ Great, you're going!") if going else _("⭐ Saved to your plans.")
+    if result.next_starts_at is None:
+        return headline + " " + _("There are no dates coming up yet.")
+    if result.remind and get_reminders(context.learner).offsets:
+        return headline + " " + _("I'll remind you before it starts.")
+    return headline
+
+
+def _refusal(error: PlanError) -> str:
+    if error is PlanError.NO_CONSENT:
+        return _("Turn on badges and reminders in /settings first, so I may keep your plans.")
+    return _("Sorry, this activity is not on offer any more.")
+
+
+def _activity_id(callback: Callback) -> int | None:
+    value = callback.arg(0)
+    return int(value) if value.isdigit() else None
+
+
+async def _on_save(update: Update, context: BotContext, callback: Callback) -> None:
+    """⭐ Save / ✅ I'm going on a card: keep the plan and schedule its reminders."""
+    query = update.callback_query
+    activity_id = _activity_id(callback)
+    if activity_id is None:
+        await query.answer(_("That button is from an earlier message."))
+        return
+    going = callback.action == "going"
+    result = await save_plan(
+        context.db, context.learner, activity_id, context.services.clock(), going=going
+    )
+    if isinstance(result, PlanError):
+        await query.answer(_refusal(result), show_alert=True)
+        return
+    await query.answer(_saved_text(result, context, going))
+
+
+async def _on_remind(update: Update, context: BotContext, callback: Callback) -> None:
+    """⏰ Remind me: turn this activity's reminders on (saving it) or off."""
+    query = update.callback_query
+    activity_id = _activity_id(callback)
+    if activity_id is None:
+        await query.answer(_("That button is from an earlier message."))
+        return
+    result = await toggle_reminders(
+        context.db, context.learner, activity_id, context.services.clock()
+    )
+    if isinstance(result, PlanError):
+        await query.answer(_refusal(result), show_alert=True)
+    elif not result.remind:
+        await query.answer(_("🔕 No more reminders for this one. It stays in /plans."))
+    elif result.next_starts_at is None:
+        await query.answer(_("There are no dates coming up yet."))
+    elif not get_reminders(context.learner).offsets:
+        await query.answer(_("Your reminders are off. Turn them on with /reminders."))
+    else:
+        await query.answer(_("⏰ I'll remind you before it starts."))
+
+
+async def _on_drop(update: Update, context: BotContext, callback: Callback) -> None:
+    """🗑 in My plans (or unsave on a card): forget the plan and its reminders."""
+    query = update.callback_query
+    activity_id = _activity_id(callback)
+    removed = activity_id is not None and await remove_plan(
+        context.db, context.learner, activity_id
+    )
+    await query.answer(_("Removed from your plans.") if removed else None)
+    if callback.action == "drop":
+        await show_plans(update, context)
+
+
+async def _on_follow_up(update: Update, context: BotContext, callback: Callback) -> None:
+    """Yes / No under "did you go?": record attendance for yes, then say thanks."""
+    query = update.callback_query
+    value = callback.arg(0)
+    went = callback.action == "went"
+    answer = (
+        await answer_follow_up(
+            context.db, context.learner, int(value), went=went, now=context.services.clock()
+        )
+        if value.isdigit()
+        else None
+    )
+    if answer is None:
+        await query.answer(_("That button is from an earlier message."))
+        return
+    await query.answer()
+    activity = await context.db.get(Activity, answer.activity_id)
+    title = short(activity.title(context.learner.language)) if activity else ""
+    if went:
+        text = _("🎉 Well done! I noted that you went to <b>{title}</b>.", title=title)
+    else:
+        text = _("No problem. There's always a next time!")
+    await query.edit_message_text(text)
+
+
+async def _on_list(update: Update, context: BotContext, _callback: Callback) -> None:
+    await update.callback_query.answer()
+    await show_plans(update, context)
+
+
+_ACTIONS = {
+    "save": _on_save,
+    "going": _on_save,
+    "remind": _on_remind,
+    "unsave": _on_drop,
+    "drop": _on_drop,
+    "went": _on_follow_up,
+    "miss": _on_follow_up,
+    "list": _on_list,
+}
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """Every ``plan:`` button; forged or outdated data gets a short answer and changes nothing."""
+    query = update.callback_query
+    callback = unpack(query.data, JOURNEY)
+    handler = _ACTIONS.get(callback.action) if callback else None
+    if callback is None or handler is None:
+        await query.answer(_("That button is from an earlier message."))
+        return
+    await handler(update, context, callback)
+
+
+def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """Handlers of the plans journey."""
+    return [
+        CommandHandler("plans", show_plans, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(on_button, pattern=f"^{JOURNEY}:"),
+    ]
