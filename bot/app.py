@@ -69,6 +69,7 @@ def _menu_routes() -> dict[MenuItem, menu.Route]:
     return {
         MenuItem.NEAR_ME: discovery.ask_location,
         MenuItem.THIS_WEEK: discovery.this_week,
+        MenuItem.PLANS: plans.show_plans,
         MenuItem.CHALLENGES: discovery.challenges,
         MenuItem.BADGES: badges.show_badges,
         MenuItem.SETTINGS: settings.show_settings,

@@ -37,6 +37,7 @@ from catalogue.search import (
 from conversations.activity_view import card_text, list_line, shorten
 from conversations.callbacks import Callback, pack, unpack
 from conversations.context import BotContext
+from conversations.follows import follow_buttons
 from conversations.i18n import _, current_language, format_distance
 from conversations.keyboards import location_keyboard, main_menu, rows
 from conversations.menu import MENU_TEXT, send_menu
@@ -330,6 +331,7 @@ def card_keyboard(
     if details.activity.signup_url and details.activity.signup_url.startswith("https://"):
         last.append(InlineKeyboardButton(_("✍️ Sign up"), url=details.activity.signup_url))
     keyboard.append(last)
+    keyboard += [[button] for button in follow_buttons(details.activity)]
     if details.activity.latitude is not None:
         keyboard.append(
             [

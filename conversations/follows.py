@@ -10,7 +10,7 @@ from babel.dates import get_day_names
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from catalogue.models import Activity, ActivityStatus, City, Occurrence, Partner
 from catalogue.topics import Topic
@@ -19,11 +19,12 @@ from community.dispatch import Due
 from community.follows import Followed, describe_follows, neighbourhoods, toggle_follow, unfollow
 from community.models import FollowKind
 from community.preferences import DIGEST_HOURS, DigestPreferences, get_digest, set_digest
-from conversations.callbacks import Callback, pack, unpack
+from conversations.callbacks import Callback, pack
 from conversations.context import BotContext, Reply
 from conversations.i18n import _, current_language, format_skeleton, ngettext
 from conversations.keyboards import rows
 from conversations.labels import TOPIC_LABELS
+from conversations.routing import button_handler
 
 JOURNEY = "fol"
 TOPIC_CODES = frozenset(topic.value for topic in Topic)
@@ -382,20 +383,9 @@ _ACTIONS = {
 }
 
 
-async def on_button(update: Update, context: BotContext) -> None:
-    """Every ``fol:`` button; forged or outdated data gets a short answer and changes nothing."""
-    query = update.callback_query
-    callback = unpack(query.data, JOURNEY)
-    handler = _ACTIONS.get(callback.action) if callback else None
-    if callback is None or handler is None:
-        await query.answer(_("That button is from an earlier message."))
-        return
-    await handler(update, context, callback)
-
-
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Handlers of the following journey."""
     return [
         CommandHandler("following", show_following, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(on_button, pattern=f"^{JOURNEY}:"),
+        button_handler(JOURNEY, _ACTIONS),
     ]

@@ -40,6 +40,7 @@ class MenuItem(StrEnum):
 
     NEAR_ME = "near"
     THIS_WEEK = "week"
+    PLANS = "plans"
     CHALLENGES = "challenges"
     BADGES = "badges"
     SETTINGS = "settings"
@@ -49,6 +50,7 @@ class MenuItem(StrEnum):
 MENU_LABELS: dict[MenuItem, LazyString] = {
     MenuItem.NEAR_ME: N_("📍 Near me"),
     MenuItem.THIS_WEEK: N_("🗓 This week"),
+    MenuItem.PLANS: N_("⭐ My plans"),
     MenuItem.CHALLENGES: N_("🎯 Challenges"),
     MenuItem.BADGES: N_("🏅 My badges"),
     MenuItem.SETTINGS: N_("⚙️ Settings"),

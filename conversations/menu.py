@@ -25,10 +25,13 @@ def help_text() -> str:
         "Here's how I can help:\n\n"
         "📍 <b>Near me</b>: things to do close to you\n"
         "🗓 <b>This week</b>: what's on in the next days\n"
+        "⭐ <b>My plans</b>: what you saved, with reminders\n"
         "🎯 <b>Challenges</b>: small tasks that earn badges\n"
         "🏅 <b>My badges</b>: your badges, and how to share them\n"
         "⚙️ <b>Settings</b>: language, city, interests and your data\n\n"
-        "Commands: /menu /language /settings /help"
+        "You can also just type what you are looking for, like <i>robots</i> or "
+        "<i>theatre</i>.\n\n"
+        "Commands: /menu /plans /following /reminders /language /settings /help"
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from catalogue.models import Activity
 from community.models import PlanStatus
@@ -18,10 +18,11 @@ from community.plans import (
     toggle_reminders,
 )
 from community.preferences import get_reminders
-from conversations.callbacks import Callback, pack, unpack
+from conversations.callbacks import Callback, pack
 from conversations.context import BotContext, Reply
 from conversations.i18n import _
 from conversations.reminders import moment, short
+from conversations.routing import button_handler
 
 JOURNEY = "plan"
 MAX_LISTED = 20
@@ -212,20 +213,9 @@ _ACTIONS = {
 }
 
 
-async def on_button(update: Update, context: BotContext) -> None:
-    """Every ``plan:`` button; forged or outdated data gets a short answer and changes nothing."""
-    query = update.callback_query
-    callback = unpack(query.data, JOURNEY)
-    handler = _ACTIONS.get(callback.action) if callback else None
-    if callback is None or handler is None:
-        await query.answer(_("That button is from an earlier message."))
-        return
-    await handler(update, context, callback)
-
-
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Handlers of the plans journey."""
     return [
         CommandHandler("plans", show_plans, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(on_button, pattern=f"^{JOURNEY}:"),
+        button_handler(JOURNEY, _ACTIONS),
     ]

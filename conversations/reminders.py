@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from catalogue.models import Activity, ActivityStatus, City
 from community.dispatch import Due
@@ -21,9 +21,10 @@ from community.preferences import (
 )
 from community.reminders import activity_timezone, reschedule_learner, snooze, stop_reminders
 from conversations import follows
-from conversations.callbacks import Callback, pack, unpack
+from conversations.callbacks import Callback, pack
 from conversations.context import BotContext, Reply
 from conversations.i18n import N_, LazyString, _, format_skeleton
+from conversations.routing import button_handler
 
 JOURNEY = "rem"
 TITLE_LIMIT = 80
@@ -314,20 +315,9 @@ _ACTIONS = {
 }
 
 
-async def on_button(update: Update, context: BotContext) -> None:
-    """Every ``rem:`` button; forged or outdated data gets a short answer and changes nothing."""
-    query = update.callback_query
-    callback = unpack(query.data, JOURNEY)
-    handler = _ACTIONS.get(callback.action) if callback else None
-    if callback is None or handler is None:
-        await query.answer(_("That button is from an earlier message."))
-        return
-    await handler(update, context, callback)
-
-
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Handlers of the reminders journey."""
     return [
         CommandHandler("reminders", show_settings, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(on_button, pattern=f"^{JOURNEY}:"),
+        button_handler(JOURNEY, _ACTIONS),
     ]

@@ -6,11 +6,9 @@ from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
-from catalogue.formats.context import ParseContext, require_bytes
 from catalogue.formats.errors import FeedFormatError
 from catalogue.formats.jsonld import load_json, read_documents
-from catalogue.formats.safety import check_size, refuse_locator
-from catalogue.formats.text import decode_text
+from catalogue.formats.prelude import open_text
 from catalogue.records import ParseResult
 
 
@@ -58,13 +56,9 @@ def parse(
     default_lang: str = "und",
 ) -> ParseResult:
     """Read the JSON-LD blocks of an HTML page; a broken block is skipped with a warning."""
-    data = require_bytes(data)
-    check_size(data)
-    refuse_locator(data)
-    text, encoding_warning = decode_text(data)
-    ctx = ParseContext(now, default_tz, window_days, default_lang)
-    if encoding_warning:
-        ctx.warn("", encoding_warning)
+    text, ctx = open_text(
+        data, now=now, default_tz=default_tz, window_days=window_days, default_lang=default_lang
+    )
     collector = _ScriptCollector()
     collector.feed(text)
     collector.close()

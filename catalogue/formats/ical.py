@@ -20,10 +20,10 @@ from typing import Any
 from icalendar import Calendar, Component
 
 from catalogue.formats import recurrence, values
-from catalogue.formats.context import ParseContext, require_bytes, resolve_zone
+from catalogue.formats.context import ParseContext, resolve_zone
 from catalogue.formats.errors import FeedFormatError
-from catalogue.formats.safety import check_size, refuse_locator
-from catalogue.formats.text import clean_title, decode_text, html_to_text, split_list
+from catalogue.formats.prelude import open_text
+from catalogue.formats.text import clean_title, html_to_text, split_list
 from catalogue.records import ActivityRecord, ActivityType, OccurrenceRecord, ParseResult
 
 Props = dict[str, list[Any]]
@@ -41,13 +41,9 @@ def parse(
     default_lang: str = "und",
 ) -> ParseResult:
     """Read one or more VCALENDARs into activity records, expanding repeats in the window."""
-    data = require_bytes(data)
-    check_size(data)
-    refuse_locator(data)
-    text, encoding_warning = decode_text(data)
-    ctx = ParseContext(now, default_tz, window_days, default_lang)
-    if encoding_warning:
-        ctx.warn("", encoding_warning)
+    text, ctx = open_text(
+        data, now=now, default_tz=default_tz, window_days=window_days, default_lang=default_lang
+    )
     first = next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
     if first.strip().upper() != "BEGIN:VCALENDAR":
         raise FeedFormatError(

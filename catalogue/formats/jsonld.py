@@ -16,12 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from catalogue.formats import recurrence, values
-from catalogue.formats.context import ParseContext, require_bytes
+from catalogue.formats.context import ParseContext
 from catalogue.formats.errors import FeedFormatError
 from catalogue.formats.jsonld_fields import NodeFields
-from catalogue.formats.safety import check_size, refuse_locator
+from catalogue.formats.prelude import open_text
 from catalogue.formats.schedule import schedule_rule
-from catalogue.formats.text import decode_text
 from catalogue.records import ActivityRecord, ActivityType, OccurrenceRecord, ParseResult
 
 EVENT_TYPES = frozenset(
@@ -63,13 +62,9 @@ def parse(
     default_lang: str = "und",
 ) -> ParseResult:
     """Read a JSON-LD document (object, array or @graph) into activity records."""
-    data = require_bytes(data)
-    check_size(data)
-    refuse_locator(data)
-    text, encoding_warning = decode_text(data)
-    ctx = ParseContext(now, default_tz, window_days, default_lang)
-    if encoding_warning:
-        ctx.warn("", encoding_warning)
+    text, ctx = open_text(
+        data, now=now, default_tz=default_tz, window_days=window_days, default_lang=default_lang
+    )
     document = load_json(text, "the JSON")
     return read_documents(ctx, [("", document)])
 

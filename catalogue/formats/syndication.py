@@ -18,16 +18,15 @@ from typing import Any
 import feedparser
 
 from catalogue.formats import values
-from catalogue.formats.context import ParseContext, require_bytes
+from catalogue.formats.context import ParseContext
 from catalogue.formats.errors import FeedFormatError, MalformedXMLError
+from catalogue.formats.prelude import open_text
 from catalogue.formats.safety import (
-    check_size,
     parse_xml_safely,
     refuse_entities,
-    refuse_locator,
     xml_as_utf8,
 )
-from catalogue.formats.text import clean_title, decode_text, html_to_text, split_list, tidy_text
+from catalogue.formats.text import clean_title, html_to_text, split_list, tidy_text
 from catalogue.records import ActivityRecord, ActivityType, OccurrenceRecord, ParseResult
 
 ACTIVITY_NS = "https://ns.colbot.example/activity"
@@ -44,14 +43,10 @@ def parse(
     default_lang: str = "und",
 ) -> ParseResult:
     """Read an RSS or Atom document into activity records."""
-    data = require_bytes(data)
-    check_size(data)
-    refuse_locator(data)
-    text, encoding_warning = decode_text(data)
+    text, ctx = open_text(
+        data, now=now, default_tz=default_tz, window_days=window_days, default_lang=default_lang
+    )
     refuse_entities(text)
-    ctx = ParseContext(now, default_tz, window_days, default_lang)
-    if encoding_warning:
-        ctx.warn("", encoding_warning)
     body = xml_as_utf8(text)
     malformed: MalformedXMLError | None = None
     try:

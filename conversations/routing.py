@@ -1,0 +1,31 @@
+"""One way to route a journey's buttons: parse, check, dispatch, refuse the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from conversations.callbacks import Callback, unpack
+from conversations.context import BotContext
+from conversations.i18n import _
+
+ButtonAction = Callable[[Update, BotContext, Callback], Awaitable[None]]
+
+
+def button_handler(
+    journey: str, actions: Mapping[str, ButtonAction]
+) -> CallbackQueryHandler[BotContext, None]:
+    """Handle every ``journey:`` button; forged or outdated data gets a short answer only."""
+
+    async def on_button(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        callback = unpack(query.data, journey)
+        action = actions.get(callback.action) if callback else None
+        if callback is None or action is None:
+            await query.answer(_("That button is from an earlier message."))
+            return
+        await action(update, context, callback)
+
+    return CallbackQueryHandler(on_button, pattern=f"^{journey}:")
