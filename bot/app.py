@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -38,7 +40,7 @@ from conversations import (
 from conversations.context import BotContext, BotData, Services
 from conversations.i18n import LANGUAGES, _, load_catalogs, use_language
 from conversations.labels import MenuItem
-from storage import Database, create_database
+from storage import Database, create_database, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ class BuildOptions:
     transport: str = "aiohttp"  # or "httpx": PTB's default, kept for comparison
     rate_limit: bool = True
     concurrent_updates: int | None = None
+    clock: Callable[[], datetime] = utcnow  # the demo and tests move time forward
 
 
 def _request(kind: str, *, pool: int, read_timeout: float) -> BaseRequest:
@@ -184,6 +187,7 @@ def build_application(
         secret_key=settings_.secret_key.get_secret_value().encode()
         if settings_.secret_key
         else None,
+        clock=options.clock,
     )
     register_handlers(application)
     return application

@@ -11,7 +11,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot import cli_credentials_args
+from bot import cli_catalogue, cli_credentials_args
 from bot.settings import Settings, SettingsError, configure_logging, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -151,6 +151,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("name", choices=["chat", "credentials"])
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     cli_credentials_args.add_parsers(sub)
+    cli_catalogue.add_parsers(sub)
     return parser
 
 
@@ -166,6 +167,7 @@ COMMANDS: dict[str, Command] = {
     "credentials": _lazy("bot.cli_credentials", "credentials_command"),
     "keys": _lazy("bot.cli_credentials", "keys_command"),
     "verify": _lazy("bot.cli_credentials", "verify_command"),
+    **cli_catalogue.COMMANDS,
 }
 
 

@@ -1,7 +1,8 @@
 """``colbot demo``: the whole service offline, with a terminal chat or a scripted tour.
 
-The demo starts the local Bot API sandbox, the real bot (long polling over HTTP), and the web
-server, all on loopback, on a fresh SQLite database loaded with the sample city data.
+The demo starts the local Bot API sandbox, the real bot (long polling over HTTP), the web
+server and the sample partners' feed server, all on loopback, on a fresh SQLite database loaded
+with the sample cities, partners and feeds (read through the real sync path).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bot.app import BotApplication
+from bot.feed_server import SampleFeedServer, load_sample_catalogue
 from bot.migrate import migrate
 from bot.runner import running_bot
 from bot.sandbox.client import SandboxUser
@@ -25,6 +27,7 @@ from bot.sandbox.server import SandboxServer
 from bot.sandbox.view import ChatMessage
 from bot.settings import Settings
 from catalogue.cities import read_cities_file, upsert_cities
+from catalogue.sync import SyncReport
 from storage import create_database
 
 DEMO_TOKEN = "100000001:DEMO-token-for-the-local-sandbox-only"  # noqa: S105 - sandbox only
@@ -53,15 +56,21 @@ class Demo:
     application: BotApplication
     settings: Settings
     user: SandboxUser
+    feeds: SampleFeedServer | None = None
 
 
-async def prepare_database(settings: Settings) -> None:
-    """Create a fresh demo database with the sample cities."""
+async def prepare_database(
+    settings: Settings, feeds: SampleFeedServer | None = None
+) -> list[SyncReport]:
+    """Create a fresh demo database with the sample cities, and partners and feeds if served."""
     database = create_database(settings.db_url)
     try:
         await migrate(database)
+        if feeds is not None:
+            return await load_sample_catalogue(database, feeds)
         async with database.session() as session:
             await upsert_cities(session, read_cities_file())
+        return []
     finally:
         await database.dispose()
 
@@ -75,7 +84,10 @@ async def running_demo(settings: Settings, *, language: str = "en") -> AsyncIter
     for stale in data_dir.glob("demo.sqlite3*"):
         stale.unlink()
     port = free_port()
-    async with SandboxServer(host="127.0.0.1", port=0) as sandbox:
+    async with (
+        SandboxServer(host="127.0.0.1", port=0) as sandbox,
+        SampleFeedServer(host="127.0.0.1") as feeds,
+    ):
         sandbox.add_bot(DEMO_TOKEN, DEMO_BOT, "City of Learning (demo)")
         demo_settings = settings.model_copy(
             update={
@@ -88,12 +100,15 @@ async def running_demo(settings: Settings, *, language: str = "en") -> AsyncIter
                 "web_port": port,
                 "web_host": "127.0.0.1",
                 "public_base_url": f"http://127.0.0.1:{port}",
+                # The demo database holds only the sample feeds, all on the local feed server,
+                # so the scheduled sync may read loopback there.
+                "feed_allow_networks": ["127.0.0.1/32"],
             }
         )
-        await prepare_database(demo_settings)
+        await prepare_database(demo_settings, feeds)
         async with running_bot(demo_settings, mode="polling") as application:
             user = sandbox.user("Alex", language_code=language, username="alex_demo")
-            yield Demo(sandbox, application, demo_settings, user)
+            yield Demo(sandbox, application, demo_settings, user, feeds)
 
 
 def render(message: ChatMessage) -> str:

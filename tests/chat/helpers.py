@@ -19,7 +19,9 @@ async def onboard(world: ChatWorld, name: str, language: str = "en") -> SandboxU
     user = world.sandbox.user(name, language_code=language)
     await user.start("lisbon")
     welcome = await user.wait_for_message()
-    await user.press(welcome, 0 if language == "en" else {"pt": 1, "es": 2, "lt": 3, "uk": 4}[language])
+    await user.press(
+        welcome, 0 if language == "en" else {"pt": 1, "es": 2, "lt": 3, "uk": 4}[language]
+    )
     await user.press(await user.wait_for_message(), -2)  # Skip interests
     await user.press(await user.wait_for_message(), AGE_BUTTON)
     await user.press(await user.wait_for_message(), 0)  # consent
@@ -47,7 +49,9 @@ async def add_activities(
     async with database.session() as session:
         city = await get_city(session, "lisbon")
         assert city is not None
-        partner = Partner(city_id=city.id, slug=f"p{len(specs)}-{now.timestamp():.0f}", name="Casa do Saber")
+        partner = Partner(
+            city_id=city.id, slug=f"p{len(specs)}-{now.timestamp():.0f}", name="Casa do Saber"
+        )
         session.add(partner)
         await session.flush()
         for number, spec in enumerate(specs):

@@ -47,7 +47,9 @@ async def test_near_me_lists_pages_and_opens_a_card(world: ChatWorld) -> None:
     card = await user.wait_for_message()
     assert card.text.startswith("Green jobs") or "Green jobs" in card.text
     labels = [b for row in card.buttons for b in row]
-    assert {"⭐ Save", "✅ I'm going", "📅 Add to calendar", "📤 Share", "✍️ Sign up"} <= set(labels)
+    assert {"⭐ Save", "✅ I'm going", "📅 Add to calendar", "📤 Share", "✍️ Sign up"} <= set(
+        labels
+    )
     share = card.inline_keyboard[2][0]["url"]
     assert f"start%3Dact_{ids['green']}" in share or f"start=act_{ids['green']}" in share
 

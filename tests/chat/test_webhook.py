@@ -76,9 +76,10 @@ async def test_a_wrong_or_missing_secret_is_refused(
     """Anyone can find the URL; only Telegram knows the secret."""
     user = sandbox.user("Mallory", language_code="en")
     headers = {} if secret is None else {SECRET_HEADER: secret}
-    async with aiohttp.ClientSession() as http, http.post(
-        webhook_url, json=_update(777, user.id, "/start"), headers=headers
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(webhook_url, json=_update(777, user.id, "/start"), headers=headers) as response,
+    ):
         assert response.status == 403
     assert user.messages_from_bot() == []
 
