@@ -23,6 +23,14 @@ async def run_named(name: str) -> dict[str, Any]:
         from bench.chat import run
 
         metrics = await run()
+    elif name == "sync":
+        from bench.sync import run as run_sync
+
+        metrics = await run_sync()
+    elif name == "near":
+        from bench.near import run as run_near
+
+        metrics = await run_near()
     elif name == "credentials":
         from bench.credentials import run as run_credentials
 

@@ -231,7 +231,9 @@ async def run(
                     await database.dispose()
                 figures["build_s"] = round(build, 1)
                 results[f"{dialect}/{size}"] = figures
-                print(f"{dialect:10} {size:>9,}  {json.dumps(figures)}", flush=True)
+                print(
+                    f"{dialect:10} {size:>9,}  {json.dumps(figures)}", file=sys.stderr, flush=True
+                )
     return results
 
 

@@ -25,6 +25,8 @@ from bot.migrate import ensure_schema
 from bot.processor import UnitOfWorkProcessor
 from bot.settings import Settings
 from bot.transport import AiohttpRequest
+from catalogue.sync import SyncReport
+from community.reminders import notify_changes
 from conversations import (
     badges,
     discovery,
@@ -151,8 +153,15 @@ def build_application(
         await ensure_schema(database, auto_migrate=settings_.auto_migrate)
         await publish_commands(application)
         jobs_reminders.schedule_jobs(application)
+        async def tell_savers(report: SyncReport) -> None:
+            # People who saved an activity hear once that it moved or was cancelled.
+            await notify_changes(database, report.updated, report.retired, options.clock())
+
         jobs.schedule_jobs(
-            application, database=database, allow_networks=settings_.feed_allow_networks
+            application,
+            database=database,
+            allow_networks=settings_.feed_allow_networks,
+            on_report=tell_savers,
         )
 
     async def post_shutdown(_application: BotApplication) -> None:

@@ -148,7 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     checkin.add_argument("--bot", help="the bot's username, to print the whole t.me link")
     sub.add_parser("i18n", help="extract strings, update every catalog and compile them")
     bench = sub.add_parser("bench", help="measure performance and print figures")
-    bench.add_argument("name", choices=["chat", "credentials"])
+    bench.add_argument("name", choices=["chat", "sync", "near", "credentials"])
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     cli_credentials_args.add_parsers(sub)
     cli_catalogue.add_parsers(sub)
