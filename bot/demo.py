@@ -13,12 +13,13 @@ import secrets
 import socket
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot.app import BotApplication
+from bot.app import BotApplication, BuildOptions
 from bot.feed_server import SampleFeedServer, load_sample_catalogue
 from bot.migrate import migrate
 from bot.runner import running_bot
@@ -28,7 +29,7 @@ from bot.sandbox.view import ChatMessage
 from bot.settings import Settings
 from catalogue.cities import read_cities_file, upsert_cities
 from catalogue.sync import SyncReport
-from storage import create_database
+from storage import create_database, utcnow
 
 DEMO_TOKEN = "100000001:DEMO-token-for-the-local-sandbox-only"  # noqa: S105 - sandbox only
 DEMO_BOT = "city_learning_demo_bot"
@@ -49,6 +50,21 @@ def free_port() -> int:
 
 
 @dataclass
+class DemoClock:
+    """The demo's time: real time, plus however far the tour has moved it forward."""
+
+    ahead: timedelta = timedelta(0)
+
+    def now(self) -> datetime:
+        """Return the demo's current time."""
+        return utcnow() + self.ahead
+
+    def move_to(self, moment: datetime) -> None:
+        """Jump forward to ``moment`` (never back)."""
+        self.ahead = max(self.ahead, moment - utcnow())
+
+
+@dataclass
 class Demo:
     """The running pieces of a demo."""
 
@@ -57,6 +73,7 @@ class Demo:
     settings: Settings
     user: SandboxUser
     feeds: SampleFeedServer | None = None
+    clock: DemoClock = field(default_factory=DemoClock)
 
 
 async def prepare_database(
@@ -106,9 +123,11 @@ async def running_demo(settings: Settings, *, language: str = "en") -> AsyncIter
             }
         )
         await prepare_database(demo_settings, feeds)
-        async with running_bot(demo_settings, mode="polling") as application:
+        clock = DemoClock()
+        options = BuildOptions(clock=clock.now)
+        async with running_bot(demo_settings, mode="polling", options=options) as application:
             user = sandbox.user("Alex", language_code=language, username="alex_demo")
-            yield Demo(sandbox, application, demo_settings, user, feeds)
+            yield Demo(sandbox, application, demo_settings, user, feeds, clock)
 
 
 def render(message: ChatMessage) -> str:

@@ -216,6 +216,23 @@ async def release(database: Database, claimed: Sequence[Due]) -> None:
             )
 
 
+def _superseded(claimed: Sequence[Due]) -> set[int]:
+    """Reminders for a session whose later reminder is due too: only the latest is worth sending.
+
+    This happens after downtime, or when someone saves an activity that starts soon.
+    """
+    latest: dict[tuple[int, int | None, datetime | None], int] = {}
+    stale: set[int] = set()
+    for due in claimed:  # oldest first, so a later one replaces an earlier one
+        if due.kind is not ReminderKind.REMINDER:
+            continue
+        key = (due.learner_id, due.activity_id, due.starts_at)
+        if key in latest:
+            stale.add(latest[key])
+        latest[key] = due.id
+    return stale
+
+
 async def dispatch_due(
     database: Database,
     deliver: Deliver,
@@ -232,8 +249,9 @@ async def dispatch_due(
         if not claimed:
             break
         report.claimed += len(claimed)
+        stale = _superseded(claimed)
         for index, due in enumerate(claimed):
-            if not due.deliverable or due.learner_id in blocked:
+            if not due.deliverable or due.learner_id in blocked or due.id in stale:
                 delivery = Delivery(Outcome.GONE)
             else:
                 try:
