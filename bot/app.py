@@ -153,6 +153,7 @@ def build_application(
         await ensure_schema(database, auto_migrate=settings_.auto_migrate)
         await publish_commands(application)
         jobs_reminders.schedule_jobs(application)
+
         async def tell_savers(report: SyncReport) -> None:
             # People who saved an activity hear once that it moved or was cancelled.
             await notify_changes(database, report.updated, report.retired, options.clock())

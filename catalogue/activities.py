@@ -52,8 +52,8 @@ async def activity_details(
         )
     )
     total = await session.scalar(
-        select(func.count()).select_from(Occurrence).where(
-            Occurrence.activity_id == activity_id, not_ended
-        )
+        select(func.count())
+        .select_from(Occurrence)
+        .where(Occurrence.activity_id == activity_id, not_ended)
     )
     return ActivityDetails(activity, partner, city, upcoming, int(total or 0))

@@ -67,8 +67,10 @@ def postgres_url() -> Iterator[str | None]:
     asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{PG_TEST_DB}"'))
     asyncio.run(_admin(f'CREATE DATABASE "{PG_TEST_DB}"'))
     try:
-        yield make_url(normalise_url(PG_URL)).set(database=PG_TEST_DB).render_as_string(
-            hide_password=False
+        yield (
+            make_url(normalise_url(PG_URL))
+            .set(database=PG_TEST_DB)
+            .render_as_string(hide_password=False)
         )
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{PG_TEST_DB}" WITH (FORCE)'))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.sandbox.client import SandboxUser
+from catalogue.cities import get_city
 from catalogue.index import reindex_activities
 from catalogue.models import Activity, Occurrence, Partner
-from catalogue.cities import get_city
 from storage import Database, utcnow
 from tests.chat.conftest import ChatWorld
 

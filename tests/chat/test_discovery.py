@@ -9,17 +9,20 @@ from tests.chat.helpers import PLACES, add_activities, onboard
 
 HOSTILE = '<b>Hack</b> & <script>alert(1)</script> <a href="x">'
 
+
+def _spec(key: str, place: str, days: float, en: str, pt: str, **extra: object) -> dict:
+    return {"key": key, "place": place, "days": days, "titles": {"en": en, "pt": pt}, **extra}
+
+
 SPECS = [
-    {"key": "robotics", "place": "baixa", "days": 1, "titles": {"pt": "Clube de Robótica", "en": "Robotics club"},
-     "topics": ["digital"], "competences": ["digcomp:3.4"], "descriptions": {"en": "Build a robot."}},
-    {"key": "cv", "place": "alfama", "days": 2, "titles": {"pt": "Oficina de CV", "en": "CV workshop"},
-     "topics": ["jobs"]},
-    {"key": "hostile", "place": "chiado", "days": 3, "titles": {"en": HOSTILE, "pt": HOSTILE}},
-    {"key": "theatre", "place": "graca", "days": 4, "titles": {"pt": "Teatro jovem", "en": "Youth theatre"},
-     "type": "event"},
-    {"key": "repair", "place": "arroios", "days": 5, "titles": {"pt": "Café reparação", "en": "Repair café"}},
-    {"key": "green", "place": "marvila", "days": 6, "titles": {"pt": "Empregos verdes", "en": "Green jobs"}},
-    {"key": "museum", "place": "belem", "days": 20, "titles": {"pt": "Noite no museu", "en": "Museum night"}},
+    _spec("robotics", "baixa", 1, "Robotics club", "Clube de Robótica", topics=["digital"],
+          competences=["digcomp:3.4"], descriptions={"en": "Build a robot."}),
+    _spec("cv", "alfama", 2, "CV workshop", "Oficina de CV", topics=["jobs"]),
+    _spec("hostile", "chiado", 3, HOSTILE, HOSTILE),
+    _spec("theatre", "graca", 4, "Youth theatre", "Teatro jovem", type="event"),
+    _spec("repair", "arroios", 5, "Repair café", "Café reparação"),
+    _spec("green", "marvila", 6, "Green jobs", "Empregos verdes"),
+    _spec("museum", "belem", 20, "Museum night", "Noite no museu"),
 ]  # fmt: skip
 
 
