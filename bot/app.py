@@ -87,7 +87,8 @@ def register_handlers(application: BotApplication) -> None:
     application.add_handler(TypeHandler(Update, guards.drop_duplicates), GROUP_DEDUPE)
     application.add_handler(TypeHandler(Update, guards.load_learner), GROUP_LEARNER)
     journeys = [
-        *onboarding.build_handlers(),  # first: a learner mid-onboarding must finish it
+        *discovery.edits_handlers(),  # edits: only a moving live location means something
+        *onboarding.build_handlers(),  # a learner mid-onboarding must finish it
         *menu.build_handlers(_menu_routes()),
         *settings.build_handlers(),
         *discovery.build_handlers(),

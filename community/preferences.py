@@ -161,3 +161,36 @@ def set_filters(learner: Learner, filters: DiscoveryFilters) -> DiscoveryFilters
         },
     )
     return get_filters(learner)
+
+
+@dataclass(frozen=True, slots=True)
+class LivePosition:
+    """Where a learner's live location was when their near-me list was last drawn."""
+
+    latitude: float
+    longitude: float
+    message_id: int
+
+
+def get_live(learner: Learner) -> LivePosition | None:
+    """Return the position the live near-me list follows, if any."""
+    data = _section(learner, "live")
+    try:
+        return LivePosition(
+            float(data["latitude"]), float(data["longitude"]), int(data["message_id"])
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def set_live(learner: Learner, position: LivePosition) -> None:
+    """Remember the position and list message of a live location."""
+    _store(
+        learner,
+        "live",
+        {
+            "latitude": position.latitude,
+            "longitude": position.longitude,
+            "message_id": position.message_id,
+        },
+    )

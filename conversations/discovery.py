@@ -22,21 +22,23 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from catalogue.activities import ActivityDetails, activity_details
 from catalogue.calendar import activity_ics
-from catalogue.geo import valid_point
+from catalogue.geo import haversine_km, valid_point
 from catalogue.models import City
 from catalogue.related import related_activities
 from catalogue.search import (
     ActivityHit,
-    SearchFilters,
     WindowKind,
     date_window,
     near,
     search_text,
     upcoming,
 )
+from community.preferences import LivePosition, get_live, set_live
 from conversations.activity_view import card_text, list_line, shorten
 from conversations.callbacks import Callback, pack, unpack
 from conversations.context import BotContext
+from conversations.discovery_filters import filters_button, on_filter, search_filters
+from conversations.discovery_filters import summary as filters_summary
 from conversations.follows import follow_buttons
 from conversations.i18n import _, current_language, format_distance
 from conversations.keyboards import location_keyboard, main_menu, rows
@@ -46,6 +48,7 @@ JOURNEY = "act"
 PAGE = 5
 DEFAULT_RADIUS_KM = 3.0
 MAX_QUERY = 100
+LIVE_REDRAW_KM = 0.3  # redraw a live location's list after this much walking
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +105,27 @@ def _list_keyboard(
 
 
 async def _show(
-    update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup
-) -> None:
-    """Edit the list in place when a list button was pressed, else send a new message."""
+    update: Update,
+    context: BotContext,
+    text: str,
+    markup: InlineKeyboardMarkup,
+    *,
+    replace: int | None = None,
+) -> int:
+    """Edit the list in place (a list button, or a live location's list), else send it new.
+
+    Returns the message id of the list.
+    """
     query = update.callback_query
+    chat_id = update.effective_chat.id
+    if replace is not None:
+        await context.bot.edit_message_text(text, chat_id, replace, reply_markup=markup)
+        return replace
     if query is not None and query.message is not None:
         await query.edit_message_text(text, reply_markup=markup)
-    else:
-        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+        return query.message.message_id
+    sent = await context.bot.send_message(chat_id, text, reply_markup=markup)
+    return sent.message_id
 
 
 # --- near me ----------------------------------------------------------------------------------
@@ -150,7 +166,32 @@ async def on_location(update: Update, context: BotContext) -> None:
     await context.bot.send_message(
         update.effective_chat.id, _("📍 Looking around you…"), reply_markup=main_menu()
     )
-    await show_near(update, context, location.latitude, location.longitude, DEFAULT_RADIUS_KM, 0)
+    listed = await show_near(
+        update, context, location.latitude, location.longitude, DEFAULT_RADIUS_KM, 0
+    )
+    if location.live_period and listed is not None:
+        set_live(context.learner, LivePosition(location.latitude, location.longitude, listed))
+
+
+async def on_live_location(update: Update, context: BotContext) -> None:
+    """A live location moved: redraw its near-me list once the person has walked a bit."""
+    location = update.edited_message.location
+    live = get_live(context.learner)
+    if live is None:
+        return
+    moved = haversine_km(live.latitude, live.longitude, location.latitude, location.longitude)
+    if moved < LIVE_REDRAW_KM:
+        return
+    await show_near(
+        update,
+        context,
+        location.latitude,
+        location.longitude,
+        DEFAULT_RADIUS_KM,
+        0,
+        replace=live.message_id,
+    )
+    set_live(context.learner, LivePosition(location.latitude, location.longitude, live.message_id))
 
 
 async def show_near(
@@ -160,13 +201,15 @@ async def show_near(
     longitude: float,
     radius_km: float,
     page_number: int,
-) -> None:
-    """One page of activities near a point, with paging and a wider search."""
+    *,
+    replace: int | None = None,
+) -> int | None:
+    """One page of activities near a point, with paging and a wider search; its message id."""
     city = await _city(context)
     now = context.services.clock()
     if city is None or not valid_point(latitude, longitude):
         await send_menu(update, context, _("Please choose your city first in ⚙️ Settings."))
-        return
+        return None
     result = await near(
         context.db,
         city_id=city.id,
@@ -175,32 +218,44 @@ async def show_near(
         radius_km=radius_km,
         limit=PAGE + 1,
         offset=page_number * PAGE,
+        filters=search_filters(context.learner),
         now=now,
     )
     page = Page(result.hits[:PAGE], len(result.hits) > PAGE)
-    if not page.hits:
+    header = _(
+        "📍 <b>Near you</b> (within {distance})", distance=format_distance(result.radius_km)
+    )
+    if page.hits:
+        text = _list_text(header, page, page_number * PAGE + 1, city, now)
+    else:
         text = _(
             "I found nothing coming up within {distance} of you. Try a wider search, "
             "or tap 🗓 This week.",
             distance=format_distance(result.radius_km),
         )
-    else:
-        header = _(
-            "📍 <b>Near you</b> (within {distance})", distance=format_distance(result.radius_km)
-        )
-        text = _list_text(header, page, page_number * PAGE + 1, city, now)
+    text = _with_filters(text, context)
     point = (f"{latitude:.4f}", f"{longitude:.4f}")
     radius = round(result.radius_km, 1)
     wider = pack(JOURNEY, "near", *point, min(round(radius * 2, 1), 50), 0)
-    extra = [[InlineKeyboardButton(_("🔍 Look further away"), callback_data=wider)]]
+    extra = [
+        [InlineKeyboardButton(_("🔍 Look further away"), callback_data=wider)],
+        [filters_button(context.learner, ("n", *point, radius))],
+    ]
     previous = pack(JOURNEY, "near", *point, radius, page_number - 1) if page_number else None
     following = pack(JOURNEY, "near", *point, radius, page_number + 1)
-    await _show(
+    return await _show(
         update,
         context,
         text,
         _list_keyboard(page, page_number * PAGE + 1, previous, following, extra),
+        replace=replace,
     )
+
+
+def _with_filters(text: str, context: BotContext) -> str:
+    """Add the active filters under a list, so an empty or short list explains itself."""
+    line = filters_summary(context.learner)
+    return f"{text}\n\n<i>{line}</i>" if line else text
 
 
 # --- today, this week, weekend ---------------------------------------------------------------
@@ -232,7 +287,7 @@ async def show_window(
     hits = await upcoming(
         context.db,
         city_id=city.id,
-        filters=SearchFilters(window=window),
+        filters=search_filters(context.learner, window),
         limit=PAGE + 1,
         offset=page_number * PAGE,
         now=now,
@@ -245,6 +300,7 @@ async def show_window(
         text = _(
             "Nothing on in {city} for these days yet. Have a look again soon!", city=city_name
         )
+    text = _with_filters(text, context)
     switch = [
         InlineKeyboardButton(
             ("• " if other == kind else "") + label,
@@ -262,7 +318,13 @@ async def show_window(
         update,
         context,
         text,
-        _list_keyboard(page, page_number * PAGE + 1, previous, following, [switch]),
+        _list_keyboard(
+            page,
+            page_number * PAGE + 1,
+            previous,
+            following,
+            [switch, [filters_button(context.learner, ("w", kind.value))]],
+        ),
     )
 
 
@@ -279,7 +341,14 @@ async def on_text(update: Update, context: BotContext) -> None:
             update, context, _("I'm not sure what you mean. Tap a button below, or send /help.")
         )
         return
-    hits = await search_text(context.db, city_id=city.id, text=query_text, limit=PAGE + 3, now=now)
+    hits = await search_text(
+        context.db,
+        city_id=city.id,
+        text=query_text,
+        filters=search_filters(context.learner),
+        limit=PAGE + 3,
+        now=now,
+    )
     if not hits:
         await send_menu(
             update,
@@ -294,7 +363,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     header = _("🔎 <b>{query}</b>", query=shorten(query_text, 40))
     await context.bot.send_message(
         update.effective_chat.id,
-        _list_text(header, page, 1, city, now),
+        _with_filters(_list_text(header, page, 1, city, now), context),
         reply_markup=_list_keyboard(page, 1, None, None, []),
     )
 
@@ -430,6 +499,19 @@ async def _on_list(update: Update, context: BotContext, callback: Callback) -> N
     await show_window(update, context, kind, max(int(callback.arg(1, "0")), 0))
 
 
+async def _on_filter(update: Update, context: BotContext, callback: Callback) -> None:
+    if not await on_filter(update, context, callback):
+        return
+    origin = callback.args[2:]
+    if origin[:1] == ("n",) and len(origin) == 4:
+        latitude, longitude, radius = float(origin[1]), float(origin[2]), float(origin[3])
+        await show_near(update, context, latitude, longitude, min(max(radius, 0.5), 50.0), 0)
+    elif origin[:1] == ("w",) and len(origin) == 2 and origin[1] != WindowKind.CUSTOM:
+        await show_window(update, context, WindowKind(origin[1]), 0)
+    else:
+        await update.callback_query.edit_message_text(_("✅ Filters saved."))
+
+
 async def _on_ics(update: Update, context: BotContext, callback: Callback) -> None:
     await send_calendar_file(update, context, int(callback.arg(0)))
 
@@ -444,6 +526,7 @@ _ACTIONS = {
     "list": _on_list,
     "ics": _on_ics,
     "map": _on_map,
+    "f": _on_filter,
 }
 
 
@@ -454,6 +537,19 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
         MessageHandler(private & filters.LOCATION, on_location),
         CallbackQueryHandler(on_button, pattern=f"^{JOURNEY}:"),
     ]
+
+
+def edits_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """Edited messages: a live location moving redraws its list; other edits are ignored."""
+    edited = filters.UpdateType.EDITED
+    return [
+        MessageHandler(edited & filters.LOCATION, on_live_location),
+        MessageHandler(edited, _ignore),
+    ]
+
+
+async def _ignore(_update: Update, _context: BotContext) -> None:
+    """Someone fixed a typo in an old message: nothing to answer."""
 
 
 def text_search_handler() -> BaseHandler[Update, BotContext, None]:

@@ -106,3 +106,69 @@ async def test_inline_mode_offers_matching_activities(world: ChatWorld) -> None:
     assert results
     assert results[0]["title"] == "Repair café"
     assert "start=act_" in results[0]["reply_markup"]["inline_keyboard"][0][0]["url"]
+
+
+async def test_filters_narrow_every_list_and_are_remembered(world: ChatWorld) -> None:
+    """Kinds and 'free only' chosen once apply to near me and this week until cleared."""
+    await add_activities(
+        world.database,
+        [
+            _spec("talk", "baixa", 1, "Career talk", "Palestra", type="event"),
+            _spec("paid", "alfama", 1, "Paid workshop", "Oficina paga", free=False),
+            _spec("free", "graca", 2, "Free workshop", "Oficina grátis"),
+        ],
+    )
+    user = await onboard(world, "Filo")
+    await user.share_location(*PLACES["baixa"])
+    await user.wait_for_message(text_contains="Looking around")
+    listing = await user.wait_for_message(text_contains="Near you")
+    assert "Career talk" in listing.text
+    await user.press(listing, "⚙️ Filters")
+    screen = await user.wait_for_message(text_contains="Filters")
+    await user.press(screen, "🆓 Free only")
+    screen = await user.wait_for_edit(screen)
+    await user.press(screen, "🏷 Kinds (0)")
+    kinds = await user.wait_for_edit(screen)
+    await user.press(kinds, "Workshop")
+    kinds = await user.wait_for_edit(kinds)
+    assert "✅ Workshop" in [b for row in kinds.buttons for b in row]
+    await user.press(kinds, "⬅️ Back")
+    screen = await user.wait_for_edit(kinds)
+    await user.press(screen, "✅ Show results")
+    filtered = await user.wait_for_edit(screen)
+    assert "Free workshop" in filtered.text
+    assert "Paid workshop" not in filtered.text
+    assert "Career talk" not in filtered.text
+    assert "Filters: free · Workshop" in filtered.text
+    assert "⚙️ Filters (2)" in [b for row in filtered.buttons for b in row]
+
+    await user.send("/menu")
+    await user.wait_for_message()
+    await user.press_reply_button("🗓 This week")
+    week = await user.wait_for_message(text_contains="This week")
+    assert "Free workshop" in week.text
+    assert "Career talk" not in week.text
+
+
+def _first_title(text: str) -> str:
+    line = next(line for line in text.splitlines() if line.startswith("1. "))
+    return line.removeprefix("1. ").strip()
+
+
+async def test_a_live_location_redraws_its_list_as_the_person_walks(world: ChatWorld) -> None:
+    """Walking from Baixa to Belém with a live location moves the list with you."""
+    await add_activities(world.database, SPECS)
+    user = await onboard(world, "Lia")
+    shared = await user.share_location(*PLACES["baixa"], live_period=900)
+    await user.wait_for_message(text_contains="Looking around")
+    listing = await user.wait_for_message(text_contains="Near you")
+    assert _first_title(listing.text) == "Robotics club"
+    await user.move_live_location(shared, 38.7112, -9.1377)  # a few metres: nothing changes
+    await user.move_live_location(shared, *PLACES["belem"])
+    moved = await user.wait_for_edit(listing)
+    assert _first_title(moved.text) == "Museum night"
+    await user.edit(await user.send("robotica"), "robotics!")  # an edited text: no answer
+    await user.wait_for_message(text_contains="Robotics club")
+    await user.send("/help")
+    after = await user.wait_for_message()
+    assert "how I can help" in after.text
