@@ -165,6 +165,7 @@ COMMANDS: dict[str, Command] = {
     "i18n": _i18n,
     "checkin": _checkin,
     "credentials": _lazy("bot.cli_credentials", "credentials_command"),
+    "achievements": _lazy("bot.cli_credentials", "achievements_command"),
     "keys": _lazy("bot.cli_credentials", "keys_command"),
     "verify": _lazy("bot.cli_credentials", "verify_command"),
     **cli_catalogue.COMMANDS,

@@ -1,4 +1,4 @@
-"""``colbot credentials``, ``colbot keys`` and ``colbot verify``: badges from the command line."""
+"""``colbot credentials``, ``achievements``, ``keys`` and ``verify``: badges from the CLI."""
 
 from __future__ import annotations
 
@@ -17,11 +17,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.migrate import ensure_schema
 from bot.settings import Settings
+from catalogue.models import Playlist
 from community.learners import get_learner
 from credentials import baking, did
-from credentials.achievements import AchievementError
+from credentials.achievements import AchievementError, AchievementSpec
 from credentials.awards import award_view, baked_png, credential_of
 from credentials.checking import verify_locally
+from credentials.custom import (
+    create_challenge_achievement,
+    create_meta_achievement,
+    ensure_playlist_achievement,
+    list_achievements,
+)
+from credentials.images import AchievementKind
 from credentials.issuers import IssuerError, key_count, partner_by_slug, rotate_key
 from credentials.issuing import (
     AwardError,
@@ -30,7 +38,7 @@ from credentials.issuing import (
     revoke_award,
     unrevoke_award,
 )
-from credentials.models import Award
+from credentials.models import Achievement, Award
 from credentials.verify import (
     CredentialFormatError,
     VerificationResult,
@@ -158,6 +166,104 @@ async def credentials_command(args: argparse.Namespace, settings: Settings) -> i
         return _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
 
 
+def _ids(text: str | None) -> list[int]:
+    parts = [part.strip() for part in (text or "").split(",") if part.strip()]
+    if not all(part.isdigit() for part in parts):
+        raise CommandError(f"--requires takes achievement ids separated by commas, not {text!r}")
+    return [int(part) for part in parts]
+
+
+def _kind(args: argparse.Namespace) -> AchievementKind:
+    if args.kind:
+        kind = AchievementKind(args.kind)
+    elif args.requires:
+        kind = AchievementKind.META
+    else:
+        kind = AchievementKind.PLAYLIST if args.playlist else AchievementKind.CHALLENGE
+    if args.requires and kind != AchievementKind.META:
+        raise CommandError("--requires is only for a meta badge")
+    if args.playlist and kind != AchievementKind.PLAYLIST:
+        raise CommandError("--playlist is only for a playlist badge")
+    if kind == AchievementKind.META and not args.requires:
+        raise CommandError("a meta badge needs --requires ID,ID")
+    if kind == AchievementKind.PLAYLIST and not args.playlist:
+        raise CommandError("a playlist badge needs --playlist SLUG")
+    return kind
+
+
+async def _playlist_badge(
+    session: AsyncSession, args: argparse.Namespace, partner_id: int
+) -> Achievement:
+    playlist = await session.scalar(select(Playlist).where(Playlist.slug == args.playlist))
+    if playlist is None:
+        raise CommandError(f"no playlist with the slug {args.playlist!r}")
+    existing = await session.scalar(
+        select(Achievement.id).where(Achievement.playlist_id == playlist.id)
+    )
+    if existing is not None:
+        raise CommandError(f"playlist {playlist.slug!r} already has achievement {existing}")
+    return await ensure_playlist_achievement(
+        session,
+        playlist.id,
+        partner_id=partner_id,
+        names={args.language: args.name},
+        descriptions={args.language: args.description} if args.description else None,
+    )
+
+
+async def _achievement_add(args: argparse.Namespace, settings: Settings) -> int:
+    kind = _kind(args)
+    requires = _ids(args.requires)
+    async with _session(settings) as session:
+        partner = await partner_by_slug(session, args.partner)
+        if kind == AchievementKind.PLAYLIST:
+            achievement = await _playlist_badge(session, args, partner.id)
+        else:
+            names = {args.language: args.name}
+            spec = AchievementSpec(
+                partner_id=partner.id,
+                kind=kind,
+                names=names,
+                descriptions={args.language: args.description} if args.description else names,
+                criteria={},
+                competences=list(args.competence),
+            )
+            if kind == AchievementKind.META:
+                achievement = await create_meta_achievement(session, spec, requires)
+            else:
+                achievement = await create_challenge_achievement(session, spec)
+    _out(f"created {kind.value} achievement {achievement.id}: {args.name}")
+    return 0
+
+
+async def _achievement_list(_args: argparse.Namespace, settings: Settings) -> int:
+    async with _session(settings) as session:
+        rows = await list_achievements(session)
+    for row in rows:
+        if row.playlist_slug:
+            needs = f"playlist {row.playlist_slug}"
+        elif row.requires:
+            needs = "requires " + ",".join(str(i) for i in row.requires)
+        else:
+            needs = "-"
+        _out(
+            f"{row.id:>5}  {row.kind:<9} {row.partner_slug:<16} {row.awarded:>6} awarded  "
+            f"{needs:<24} {row.name}"
+        )
+    return 0
+
+
+_ACHIEVEMENT_ACTIONS: dict[str, Command] = {"add": _achievement_add, "list": _achievement_list}
+
+
+async def achievements_command(args: argparse.Namespace, settings: Settings) -> int:
+    """``colbot achievements add|list``: custom badge classes (challenge, playlist, meta)."""
+    try:
+        return await _ACHIEVEMENT_ACTIONS[args.action](args, settings)
+    except (CommandError, *_EXPECTED) as error:
+        return _fail(str(error))
+
+
 async def keys_command(args: argparse.Namespace, settings: Settings) -> int:
     """``colbot keys rotate --partner SLUG``: a new signing key; old ones stay valid."""
     secret = settings.require_secret_key()
@@ -226,6 +332,7 @@ async def verify_command(args: argparse.Namespace, settings: Settings) -> int:
 
 COMMANDS: dict[str, Command] = {
     "credentials": credentials_command,
+    "achievements": achievements_command,
     "keys": keys_command,
     "verify": verify_command,
 }

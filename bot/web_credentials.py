@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from catalogue.models import City, Partner
-from conversations.i18n import LANGUAGES, _, format_date, use_language
+from conversations.i18n import LANGUAGES, _, format_date, ngettext, use_language
 from credentials import did, images
 from credentials.achievements import to_ob3
 from credentials.awards import AwardView, award_by_uuid, award_view, baked_png, credential_of
@@ -20,7 +20,7 @@ from credentials.checking import verify_locally
 from credentials.competences import competence_label
 from credentials.issuers import did_document_for
 from credentials.models import Achievement
-from credentials.portfolio import portfolio_awards
+from credentials.portfolio import PortfolioSummary, portfolio_summary
 from credentials.status import status_list_document
 from credentials.verify import VerificationResult
 from storage import Database, utcnow
@@ -115,8 +115,10 @@ async def status_json(request: web.Request) -> web.Response:
 async def _award(request: web.Request) -> tuple[Any, AwardView]:
     site = request.app[SITE]
     async with site.database.session() as session:
+        # Hiding a badge from the portfolio does not take down its own page: the learner may
+        # have shared that link already (LinkedIn, a CV), and it must keep verifying.
         award = await award_by_uuid(session, request.match_info["uuid"])
-        if award is None or not award.public:
+        if award is None:
             raise web.HTTPNotFound(text="no such credential")
         return award, await award_view(session, award, site.public_base_url)
 
@@ -195,23 +197,113 @@ async def credential_page(request: web.Request) -> web.Response:
         return _html(language, view.name, body)
 
 
-async def portfolio_page(request: web.Request) -> web.Response:
-    """A learner's public portfolio, while they keep its link switched on."""
+async def _summary(request: web.Request) -> PortfolioSummary:
     site = request.app[SITE]
     async with site.database.session() as session:
-        views = await portfolio_awards(session, request.match_info["token"], site.public_base_url)
-    if views is None:
+        summary = await portfolio_summary(
+            session, request.match_info["token"], site.public_base_url
+        )
+    if summary is None:
         raise web.HTTPNotFound(text="this portfolio is not public")
+    return summary
+
+
+def _portfolio_title(summary: PortfolioSummary) -> str:
+    """The page heading, already escaped: placeholders are escaped by ``_()``."""
+    if summary.name:
+        return _("Badges of {name}", name=summary.name)
+    return escape(_("Badges"))
+
+
+async def portfolio_page(request: web.Request) -> web.Response:
+    """A learner's public portfolio, while they keep its link switched on."""
+    summary = await _summary(request)
     language = _language(request)
     with use_language(language):
         items = "".join(
             f'<div class="badge"><img src="{escape(v.png_url)}" alt="" width="96"><div>'
             f'<a href="{escape(v.page_url)}"><b>{escape(v.name)}</b></a><br>'
             f"{escape(v.issuer_name)} · {escape(format_date(v.issued_at, 'long'))}</div></div>"
-            for v in views
+            for v in summary.awards
         )
-        title = _("Badges")
-        return _html(language, title, f"<h1>{escape(title)}</h1>{items}")
+        title = _portfolio_title(summary)
+        page = _PAGE.format(lang=escape(language), title=title, body=f"<h1>{title}</h1>{items}")
+        return web.Response(text=page, content_type="text/html")
+
+
+_PRINT_PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{title}</title>
+<style>
+@page{{size:A4;margin:14mm}}
+body{{font-family:system-ui,sans-serif;font-size:11pt;color:#111;max-width:182mm;
+ margin:1rem auto;padding:0 4mm}}
+h1{{font-size:18pt;margin:0 0 1mm}} h2{{font-size:12pt;margin:0 0 1mm}}
+.lead{{margin:0 0 4mm;color:#444}}
+.badge{{display:flex;gap:5mm;padding:3mm 0;border-top:1px solid #bbb;
+ break-inside:avoid;page-break-inside:avoid}}
+.badge img{{width:26mm;height:26mm;object-fit:contain;flex:none}}
+dl{{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:.5mm 3mm}}
+dt{{font-weight:bold}} dd{{margin:0}}
+.url{{font-family:ui-monospace,monospace;font-size:9pt;word-break:break-all}}
+footer{{margin-top:5mm;padding-top:3mm;border-top:2px solid #111;font-size:9.5pt}}
+@media print{{body{{margin:0;max-width:none;padding:0}} a{{color:inherit;text-decoration:none}}}}
+</style></head><body>{body}</body></html>"""
+
+
+def _printed_badge(view: AwardView, label: dict[str, str]) -> str:
+    skills = ", ".join(competence_label(code) for code in view.competences)
+    rows = [
+        (label["given"], escape(view.issuer_name)),
+        (label["date"], escape(format_date(view.issued_at, "long"))),
+    ]
+    if skills:
+        rows.append((label["skills"], escape(skills)))
+    rows.append((label["check"], f'<span class="url">{escape(view.page_url)}</span>'))
+    details = "".join(f"<dt>{term}</dt><dd>{value}</dd>" for term, value in rows)
+    return (
+        f'<section class="badge"><img src="{escape(view.png_url)}" alt=""><div>'
+        f"<h2>{escape(view.name)}</h2><dl>{details}</dl></div></section>"
+    )
+
+
+async def portfolio_print(request: web.Request) -> web.Response:
+    """A one-page summary to print or save as PDF for a job centre or a CV."""
+    summary = await _summary(request)
+    today = request.app[SITE].clock()
+    language = _language(request)
+    with use_language(language):
+        labels = {
+            "given": _("Given by"),
+            "date": _("Date"),
+            "skills": _("Skills"),
+            "check": _("Check it at"),
+        }
+        label = {key: escape(text) for key, text in labels.items()}
+        title = _portfolio_title(summary)
+        lead = ngettext(
+            "{count} badge, valid on {date}.",
+            "{count} badges, valid on {date}.",
+            len(summary.awards),
+            date=format_date(today, "long"),
+        )
+        how = escape(
+            _(
+                "Each badge is an Open Badges 3.0 credential, signed by the organisation that "
+                "gave it. To check one, open its address: the page says whether the signature "
+                "is genuine and whether the badge is still valid. The badge files can also be "
+                "checked with any Open Badges verifier."
+            )
+        )
+        badges = "".join(_printed_badge(view, label) for view in summary.awards)
+        body = (
+            f'<header><h1>{title}</h1><p class="lead">{lead}</p></header>'
+            f"<main>{badges}</main><footer>{how}</footer>"
+        )
+        page = _PRINT_PAGE.format(lang=escape(language), title=title, body=body)
+        return web.Response(text=page, content_type="text/html")
 
 
 async def achievement_json(request: web.Request) -> web.Response:
@@ -252,6 +344,7 @@ def credential_routes() -> list[web.RouteDef]:
         web.get(f"/credentials/{UUID}.png", credential_png),
         web.get(f"/credentials/{UUID}", credential_page),
         web.get("/portfolio/{token:[A-Za-z0-9_-]{8,64}}", portfolio_page),
+        web.get("/portfolio/{token:[A-Za-z0-9_-]{8,64}}/print", portfolio_print),
         web.get("/achievements/{id:[0-9]{1,9}}.png", achievement_png),
         web.get("/achievements/{id:[0-9]{1,9}}", achievement_json),
     ]

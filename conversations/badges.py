@@ -1,4 +1,4 @@
-"""Badges in chat: the award message, My badges, downloads, the public portfolio, revoking."""
+"""Badges in chat: the award message, My badges, downloads, portfolio and name choices."""
 
 from __future__ import annotations
 
@@ -20,8 +20,12 @@ from credentials.portfolio import (
     badges_by_competence,
     disable_portfolio,
     enable_portfolio,
+    name_on_badges,
     portfolio_token,
     portfolio_url,
+    set_name_on_badges,
+    show_on_portfolio,
+    summary_url,
 )
 
 JOURNEY = "badge"
@@ -41,6 +45,10 @@ class Action(StrEnum):
     PORTFOLIO_ON = "pfon"
     PORTFOLIO_OFF = "pfoff"
     EXPORT = "zip"
+    HIDE = "hide"
+    SHOW = "show"
+    NAME_ON = "nmon"
+    NAME_OFF = "nmoff"
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -83,6 +91,17 @@ def award_keyboard(view: AwardView, *, manage: bool = False) -> InlineKeyboardMa
         ],
     ]
     if manage and not view.revoked:
+        if view.public:
+            visibility = InlineKeyboardButton(
+                _("🙈 Hide from my portfolio"),
+                callback_data=pack(JOURNEY, Action.HIDE, view.award_id),
+            )
+        else:
+            visibility = InlineKeyboardButton(
+                _("👁 Show on my portfolio"),
+                callback_data=pack(JOURNEY, Action.SHOW, view.award_id),
+            )
+        keyboard.append([visibility])
         keyboard.append(
             [
                 InlineKeyboardButton(
@@ -156,6 +175,24 @@ async def _badges_keyboard(context: BotContext, views: list[AwardView]) -> Inlin
             _("🔒 Turn off my portfolio link"), callback_data=pack(JOURNEY, Action.PORTFOLIO_OFF)
         )
     keyboard.append([portfolio])
+    if token is not None:
+        keyboard.append(
+            [
+                InlineKeyboardButton(
+                    _("🖨 Printable summary"),
+                    url=summary_url(context.services.public_base_url, token),
+                )
+            ]
+        )
+    if await name_on_badges(context.db, context.learner.id):
+        name = InlineKeyboardButton(
+            _("👤 Leave my name off new badges"), callback_data=pack(JOURNEY, Action.NAME_OFF)
+        )
+    else:
+        name = InlineKeyboardButton(
+            _("👤 Put my name on my badges"), callback_data=pack(JOURNEY, Action.NAME_ON)
+        )
+    keyboard.append([name])
     keyboard.append(
         [
             InlineKeyboardButton(
@@ -266,15 +303,63 @@ async def _on_keep(update: Update, _context: BotContext, _callback: Callback) ->
     await update.callback_query.edit_message_text(_("Good, your badge stays as it is."))
 
 
+async def _on_visibility(update: Update, context: BotContext, callback: Callback) -> None:
+    award = await _owned(update, context, callback)
+    if award is None:
+        return
+    shown = callback.action == Action.SHOW
+    await show_on_portfolio(context.db, context.learner.id, award.id, shown)
+    if shown:
+        await update.callback_query.answer(_("👁 This badge is on your public portfolio again."))
+    else:
+        await update.callback_query.answer(
+            _("🙈 Hidden from your public portfolio. Its own link still works.")
+        )
+    view = await award_view(context.db, award, context.services.public_base_url)
+    await update.callback_query.edit_message_reply_markup(award_keyboard(view, manage=True))
+
+
+async def _on_name(update: Update, context: BotContext, callback: Callback) -> None:
+    include = callback.action == Action.NAME_ON
+    learner = context.learner
+    await set_name_on_badges(context.db, learner.id, include)
+    await update.callback_query.answer()
+    if include:
+        text = _(
+            "👤 From now on, new badges will show your first name, {name}. Badges you already "
+            "have stay as they are, without it.",
+            name=learner.first_name,
+        )
+    else:
+        text = _(
+            "👤 From now on, new badges won't show your name. Badges you already have stay "
+            "as they are."
+        )
+    _text, views = await _badges_text(context)
+    if views:
+        await update.callback_query.edit_message_reply_markup(
+            await _badges_keyboard(context, views)
+        )
+    await context.bot.send_message(update.effective_chat.id, text)
+
+
 async def _on_portfolio(update: Update, context: BotContext, callback: Callback) -> None:
     await update.callback_query.answer()
     if callback.action == Action.PORTFOLIO_ON:
         token = await enable_portfolio(context.db, context.learner.id)
-        text = _(
-            "🌍 Your public portfolio: {url}\nAnyone with this link can see your badges "
-            "(not your name). You can turn it off any time.",
-            url=portfolio_url(context.services.public_base_url, token),
-        )
+        url = portfolio_url(context.services.public_base_url, token)
+        if await name_on_badges(context.db, context.learner.id):
+            text = _(
+                "🌍 Your public portfolio: {url}\nAnyone with this link can see your badges "
+                "and your first name. You can turn it off any time.",
+                url=url,
+            )
+        else:
+            text = _(
+                "🌍 Your public portfolio: {url}\nAnyone with this link can see your badges "
+                "(not your name). You can turn it off any time.",
+                url=url,
+            )
     else:
         await disable_portfolio(context.db, context.learner.id)
         text = _("🔒 Your portfolio link is off. Nobody can open it any more.")
@@ -302,6 +387,10 @@ _ACTIONS: dict[str, Handler] = {
     Action.PORTFOLIO_ON: _on_portfolio,
     Action.PORTFOLIO_OFF: _on_portfolio,
     Action.EXPORT: _on_export,
+    Action.HIDE: _on_visibility,
+    Action.SHOW: _on_visibility,
+    Action.NAME_ON: _on_name,
+    Action.NAME_OFF: _on_name,
 }
 
 

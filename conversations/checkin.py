@@ -1,4 +1,5 @@
-"""Checking in at an activity with its QR code: the badge arrives in the chat."""
+"""Checking in at an activity with its QR code: the badge arrives in the chat, and any badge
+it completes (a playlist, a badge that requires others) right after it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from conversations.i18n import _
 from credentials.achievements import ensure_activity_achievement
 from credentials.awards import award_view
 from credentials.checkin import read_checkin
+from credentials.follow_ons import award_follow_ons
 from credentials.issuing import issue_award
+from credentials.portfolio import name_on_badges
 
 
 async def check_in(update: Update, context: BotContext, payload: str) -> bool:
@@ -49,13 +52,27 @@ async def check_in(update: Update, context: BotContext, payload: str) -> bool:
         public_base_url=services.public_base_url,
         secret_key=secret,
         now=now,
+        include_name=await name_on_badges(context.db, learner.id),
     )
-    if not result.created:
+    if result.created:
+        view = await award_view(context.db, result.award, services.public_base_url)
+        await send_award(context.bot, chat_id, view)
+    else:
         await context.bot.send_message(
             chat_id, _("You already have this badge. Find it in 🏅 My badges.")
         )
-        return True
-    view = await award_view(context.db, result.award, services.public_base_url)
-    await send_award(context.bot, chat_id, view)
-    await send_next_steps(context.bot, chat_id, context.db, activity.id, now=now)
+    # Also when the badge was there already: a playlist defined since then may now be complete.
+    follow_ons = await award_follow_ons(
+        context.db,
+        learner_id=learner.id,
+        public_base_url=services.public_base_url,
+        secret_key=secret,
+        now=now,
+    )
+    for award in follow_ons:
+        await send_award(
+            context.bot, chat_id, await award_view(context.db, award, services.public_base_url)
+        )
+    if result.created:
+        await send_next_steps(context.bot, chat_id, context.db, activity.id, now=now)
     return True

@@ -42,6 +42,7 @@ class AchievementSpec:
     tags: list[str] = field(default_factory=list)
     image_url: str | None = None
     activity_id: int | None = None
+    playlist_id: int | None = None
 
 
 async def create_achievement(session: AsyncSession, spec: AchievementSpec) -> Achievement:
@@ -50,6 +51,7 @@ async def create_achievement(session: AsyncSession, spec: AchievementSpec) -> Ac
     row = Achievement(
         partner_id=spec.partner_id,
         activity_id=spec.activity_id,
+        playlist_id=spec.playlist_id,
         kind=AchievementKind(spec.kind).value,
         names=dict(spec.names),
         descriptions=dict(spec.descriptions),

@@ -39,6 +39,7 @@ class AwardView:
     json_url: str
     png_url: str
     linkedin_url: str
+    public: bool = True  # listed on the learner's public portfolio
 
     @property
     def file_stem(self) -> str:
@@ -100,6 +101,7 @@ def _view(
             cert_url=page,
             cert_id=award.credential_uuid,
         ),
+        public=award.public,
     )
 
 

@@ -73,6 +73,10 @@ class Achievement(Base):
     activity_id: Mapped[int | None] = mapped_column(
         ForeignKey("activities.id", ondelete="SET NULL"), unique=True
     )
+    # A playlist's badge, earned by holding the badge of each of its activities.
+    playlist_id: Mapped[int | None] = mapped_column(
+        ForeignKey("playlists.id", ondelete="SET NULL"), unique=True
+    )
     kind: Mapped[str] = mapped_column(String(16))
     names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     descriptions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
@@ -101,6 +105,21 @@ def _pick(texts: dict[str, str], language: str) -> str:
     return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
 
 
+class AchievementRequirement(Base):
+    """A badge that a meta-badge requires; the meta-badge is earned when all are held."""
+
+    __tablename__ = "achievement_requirements"
+    __table_args__ = (UniqueConstraint("achievement_id", "required_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    achievement_id: Mapped[int] = mapped_column(
+        ForeignKey("achievements.id", ondelete="CASCADE"), index=True
+    )
+    required_id: Mapped[int] = mapped_column(
+        ForeignKey("achievements.id", ondelete="RESTRICT"), index=True
+    )
+
+
 class Holder(Base):
     """A learner's private recipient identifier and public portfolio link; gone with them."""
 
@@ -113,6 +132,8 @@ class Holder(Base):
     # Random; only its salted hash goes into credentials, so deleting this row unlinks them.
     identifier: Mapped[str] = mapped_column(String(64))
     portfolio_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The learner's choice to put their first name in new credentials (and on the summary).
+    include_name: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

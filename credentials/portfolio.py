@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from community.models import Learner
 from credentials.awards import AwardView, award_view, learner_awards
 from credentials.competences import competence_label
-from credentials.issuing import holder_for
+from credentials.issuing import holder_for, own_award
 from credentials.models import Achievement, Award, Holder
 
 OTHER = ""
@@ -28,9 +29,22 @@ class CompetenceGroup:
     awards: tuple[AwardView, ...]
 
 
+@dataclass(frozen=True)
+class PortfolioSummary:
+    """A public portfolio: the first name if the learner chose to show it, and the badges."""
+
+    name: str | None
+    awards: tuple[AwardView, ...]
+
+
 def portfolio_url(public_base_url: str, token: str) -> str:
     """Return the public address of a portfolio."""
     return f"{public_base_url}/portfolio/{token}"
+
+
+def summary_url(public_base_url: str, token: str) -> str:
+    """Return the address of the portfolio's printable one-page summary."""
+    return f"{portfolio_url(public_base_url, token)}/print"
 
 
 async def portfolio_token(session: AsyncSession, learner_id: int) -> str | None:
@@ -57,23 +71,59 @@ async def disable_portfolio(session: AsyncSession, learner_id: int) -> None:
         await session.flush()
 
 
-async def portfolio_awards(
-    session: AsyncSession, token: str, public_base_url: str
-) -> list[AwardView] | None:
-    """Return the valid badges of a public portfolio, or None when the link is not (or no more)."""
-    learner_id = await session.scalar(
-        select(Holder.learner_id).where(Holder.portfolio_token == token)
+async def name_on_badges(session: AsyncSession, learner_id: int) -> bool:
+    """Return True when the learner chose to put their first name on new badges."""
+    chosen = await session.scalar(
+        select(Holder.include_name).where(Holder.learner_id == learner_id)
     )
-    if learner_id is None:
+    return bool(chosen)
+
+
+async def set_name_on_badges(session: AsyncSession, learner_id: int, include: bool) -> None:
+    """Record whether new badges carry the learner's first name; issued ones stay as they are."""
+    holder = await holder_for(session, learner_id)
+    holder.include_name = include
+    await session.flush()
+
+
+async def show_on_portfolio(
+    session: AsyncSession, learner_id: int, award_id: int, shown: bool
+) -> Award:
+    """List or hide one of the learner's own badges on their public portfolio."""
+    award = await own_award(session, learner_id, award_id)
+    award.public = shown
+    await session.flush()
+    return award
+
+
+async def portfolio_summary(
+    session: AsyncSession, token: str, public_base_url: str
+) -> PortfolioSummary | None:
+    """Return a public portfolio, or None when the link is not (or no more) switched on."""
+    holder = await session.scalar(select(Holder).where(Holder.portfolio_token == token))
+    if holder is None:
         return None
+    name = None
+    if holder.include_name:
+        learner = await session.get(Learner, holder.learner_id)
+        name = (learner.first_name if learner else "") or None
     awards = (
         await session.scalars(
             select(Award)
-            .where(Award.learner_id == learner_id, Award.revoked.is_(False), Award.public)
-            .order_by(Award.issued_at.desc())
+            .where(Award.learner_id == holder.learner_id, Award.revoked.is_(False), Award.public)
+            .order_by(Award.issued_at.desc(), Award.id)
         )
     ).all()
-    return [await award_view(session, award, public_base_url) for award in awards]
+    views = [await award_view(session, award, public_base_url) for award in awards]
+    return PortfolioSummary(name=name, awards=tuple(views))
+
+
+async def portfolio_awards(
+    session: AsyncSession, token: str, public_base_url: str
+) -> list[AwardView] | None:
+    """Return the valid, listed badges of a public portfolio, or None when it is not public."""
+    summary = await portfolio_summary(session, token, public_base_url)
+    return None if summary is None else list(summary.awards)
 
 
 async def _available_per_competence(session: AsyncSession) -> Counter[str]:
