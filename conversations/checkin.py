@@ -6,9 +6,9 @@ from __future__ import annotations
 from telegram import Update
 
 from catalogue.models import Activity
+from conversations.activity_card import send_next_steps
 from conversations.badges import send_award
 from conversations.context import BotContext
-from conversations.discovery import send_next_steps
 from conversations.i18n import _
 from credentials.achievements import ensure_activity_achievement
 from credentials.awards import award_view

@@ -18,7 +18,7 @@ from catalogue.topics import Topic
 from community.consent import AgeBand, consent_age
 from community.learners import record_consent, set_age_band, toggle_interest
 from community.models import Learner
-from conversations import checkin, discovery
+from conversations import activity_card, checkin
 from conversations.callbacks import Callback, pack, unpack
 from conversations.context import BotContext
 from conversations.filters import IN_ONBOARDING, PRIVATE
@@ -76,7 +76,7 @@ async def start(update: Update, context: BotContext) -> None:
     activity_id = _payload_activity(context.args)
     if activity_id is not None:
         # A friend shared an activity: show it first; onboarding (if needed) follows.
-        await discovery.send_card(update, context, activity_id)
+        await activity_card.send_card(update, context, activity_id)
         if learner.city_id is None:
             shared = await context.db.get(Activity, activity_id)
             learner.city_id = shared.city_id if shared else None
