@@ -9,6 +9,7 @@ learner load, SQLite write, translated reply) with each transport. Every person 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Callable
@@ -16,6 +17,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 from telegram.request import HTTPXRequest
@@ -68,12 +70,24 @@ def echo_bot(transport: str) -> Runner:
     return run
 
 
-def colbot(transport: str, folder: Path) -> Runner:
-    """colbot itself, on a fresh SQLite database."""
+async def _fresh_postgres(url: str) -> None:
+    database = create_database(url)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        await database.dispose()
+
+
+def colbot(transport: str, folder: Path, postgres_url: str | None = None) -> Runner:
+    """colbot itself, on a fresh SQLite database (or an emptied PostgreSQL one)."""
 
     @asynccontextmanager
     async def run(sandbox: Driver) -> AsyncIterator[object]:
-        url = f"sqlite+aiosqlite:///{folder / f'bench-{transport}.sqlite3'}"
+        url = postgres_url or f"sqlite+aiosqlite:///{folder / f'bench-{transport}.sqlite3'}"
+        if postgres_url:
+            await _fresh_postgres(postgres_url)
         database = create_database(url)
         await migrate(database)
         await database.dispose()
@@ -145,14 +159,26 @@ async def measure(runner: Runner, people: int = PEOPLE, rounds: int = ROUNDS) ->
 
 
 async def run() -> dict[str, float]:
-    """Measure the four configurations and the ratios between them."""
+    """Measure the four configurations and the ratios between them.
+
+    With COLBOT_BENCH_DATABASE_URL naming a scratch PostgreSQL database (it is emptied), colbot
+    is also measured there, where different people's updates run concurrently.
+    """
+    postgres_url = os.environ.get("COLBOT_BENCH_DATABASE_URL")
+    extra: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         echo_httpx = await measure(echo_bot("httpx"))
         echo_aiohttp = await measure(echo_bot("aiohttp"))
         colbot_httpx = await measure(colbot("httpx", folder))
         colbot_aiohttp = await measure(colbot("aiohttp", folder))
-    return {
+        if postgres_url:
+            on_postgres = await measure(colbot("aiohttp", folder, postgres_url))
+            extra = {
+                "colbot_aiohttp_postgres_updates_per_s": round(on_postgres, 1),
+                "colbot_postgres_vs_echo_httpx": round(on_postgres / echo_httpx, 2),
+            }
+    return extra | {
         "echo_httpx_updates_per_s": round(echo_httpx, 1),
         "echo_aiohttp_updates_per_s": round(echo_aiohttp, 1),
         "colbot_httpx_updates_per_s": round(colbot_httpx, 1),
