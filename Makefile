@@ -34,6 +34,7 @@ test-postgres: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 i18n: $(STAMP)
 	$(BIN)/colbot i18n
