@@ -17,11 +17,12 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from icalendar import Calendar, Component
+from icalendar import Component
 
 from catalogue.formats import recurrence, values
 from catalogue.formats.context import ParseContext, resolve_zone
 from catalogue.formats.errors import FeedFormatError
+from catalogue.formats.ical_lines import parse_calendars
 from catalogue.formats.prelude import open_text
 from catalogue.formats.text import clean_title, html_to_text, split_list
 from catalogue.records import ActivityRecord, ActivityType, OccurrenceRecord, ParseResult
@@ -51,7 +52,7 @@ def parse(
         )
     _check_nesting(text)
     try:
-        calendars = Calendar.from_ical(text, multiple=True)
+        calendars = parse_calendars(text)
     except ValueError as error:
         detail = str(error).splitlines()[0][:120]
         raise FeedFormatError(f"the iCalendar data could not be read: {detail}") from None
@@ -252,20 +253,9 @@ class _Series:
         if span is None:
             return None
         start, duration, tz_name, all_day = span
-        rules = [prop.to_ical().decode() for prop in _many(event, "RRULE")]
-        expansion = recurrence.expand(
-            start,
-            duration,
-            rules=rules,
-            rdates=self._dates(event, "RDATE", start.tzinfo or self.zone),
-            exdates=self._dates(event, "EXDATE", start.tzinfo or self.zone),
-            window_start=ctx.window_start,
-            window_end=ctx.window_end,
-        )
-        for warning in expansion.warnings:
-            ctx.warn(self.where, warning)
+        starts = self._starts(event, start, duration)
         moved, occurrences = self._overrides(overrides)
-        for session in expansion.starts:
+        for session in starts:
             if session.astimezone(UTC) in moved:
                 continue
             end = session + duration if duration else None
@@ -276,6 +266,26 @@ class _Series:
             return None  # Past or beyond the window: not part of this sync.
         occurrences.sort(key=lambda item: item.start)
         return self._record(uid, event, tuple(occurrences))
+
+    def _starts(self, event: Props, start: datetime, duration: timedelta) -> list[datetime]:
+        """Session starts in the window: the repeats expanded, or the one session."""
+        ctx = self.ctx
+        if not any(name in event for name in ("RRULE", "RDATE", "EXDATE")):
+            # What `recurrence.expand` gives a lone session, without building a rule set.
+            ended = start + duration < ctx.window_start
+            return [] if start > ctx.window_end or ended else [start]
+        expansion = recurrence.expand(
+            start,
+            duration,
+            rules=[prop.to_ical().decode() for prop in _many(event, "RRULE")],
+            rdates=self._dates(event, "RDATE", start.tzinfo or self.zone),
+            exdates=self._dates(event, "EXDATE", start.tzinfo or self.zone),
+            window_start=ctx.window_start,
+            window_end=ctx.window_end,
+        )
+        for warning in expansion.warnings:
+            ctx.warn(self.where, warning)
+        return expansion.starts
 
     def _overrides(self, overrides: list[Props]) -> tuple[set[datetime], list[OccurrenceRecord]]:
         """Instants replaced by RECURRENCE-ID overrides, and the moved sessions in the window."""

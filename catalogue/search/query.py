@@ -12,6 +12,7 @@ from sqlalchemy import (
     ARRAY,
     Boolean,
     ColumnElement,
+    FromClause,
     Integer,
     Select,
     String,
@@ -175,30 +176,82 @@ def _next_occurrence_id(shape: Shape) -> ScalarSelect:
     return query.limit(1).scalar_subquery()
 
 
-@lru_cache(maxsize=64)
-def _hydrate_statement(shape: Shape) -> Select:
+HIT_COLUMNS = (
+    "id",
+    "city_id",
+    "partner_id",
+    "type",
+    "titles",
+    "is_free",
+    "online",
+    "venue_name",
+    "latitude",
+    "longitude",
+)
+
+
+def hits_select(shape: Shape, source: FromClause, *where: ColumnElement[bool]) -> Select:
+    """Plain columns of each activity in ``source``, then its next session's (see `hit_of`).
+
+    ``source`` must include ``activities``; only the shape's window and `include_past` matter.
+    """
     table = ACTIVITIES.c
     inner = (
         select(
-            table.id,
-            table.city_id,
-            table.partner_id,
-            table.type,
-            table.titles,
-            table.is_free,
-            table.online,
-            table.venue_name,
-            table.latitude,
-            table.longitude,
+            *(table[name] for name in HIT_COLUMNS),
             _next_occurrence_id(shape).label("occurrence_id"),
         )
-        .where(table.id.in_(bindparam("h_ids", expanding=True)))
+        .select_from(source)
+        .where(*where)
         .subquery()
     )
     occ = OCCURRENCES.c
     return select(inner, occ.starts_at, occ.ends_at, occ.source_tz, occ.all_day).outerjoin(
         OCCURRENCES, occ.id == inner.c.occurrence_id
     )
+
+
+def hit_of(row: Sequence[Any], distance_km: float | None = None) -> ActivityHit:
+    """The hit for one row of a `hits_select` statement."""
+    (
+        activity_id,
+        city_id,
+        partner_id,
+        type_,
+        titles,
+        is_free,
+        online,
+        venue_name,
+        latitude,
+        longitude,
+        _occurrence_id,
+        starts_at,
+        ends_at,
+        source_tz,
+        all_day,
+    ) = row
+    return ActivityHit(
+        activity_id=activity_id,
+        city_id=city_id,
+        partner_id=partner_id,
+        type=type_,
+        titles=dict(titles or {}),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        source_tz=source_tz,
+        all_day=bool(all_day),
+        distance_km=distance_km,
+        is_free=is_free,
+        online=bool(online),
+        venue_name=venue_name,
+        latitude=latitude,
+        longitude=longitude,
+    )
+
+
+@lru_cache(maxsize=64)
+def _hydrate_statement(shape: Shape) -> Select:
+    return hits_select(shape, ACTIVITIES, ACTIVITIES.c.id.in_(bindparam("h_ids", expanding=True)))
 
 
 async def hydrate(
@@ -216,24 +269,5 @@ async def hydrate(
     result = await session.execute(_hydrate_statement(shape), values)
     rows = {row.id: row for row in result.all()}
     distances = distances or {}
-    return [
-        ActivityHit(
-            activity_id=row.id,
-            city_id=row.city_id,
-            partner_id=row.partner_id,
-            type=row.type,
-            titles=dict(row.titles or {}),
-            starts_at=row.starts_at,
-            ends_at=row.ends_at,
-            source_tz=row.source_tz,
-            all_day=bool(row.all_day),
-            distance_km=distances.get(row.id),
-            is_free=row.is_free,
-            online=bool(row.online),
-            venue_name=row.venue_name,
-            latitude=row.latitude,
-            longitude=row.longitude,
-        )
-        for row in (rows.get(activity_id) for activity_id in activity_ids)
-        if row is not None
-    ]
+    found = [rows.get(activity_id) for activity_id in activity_ids]
+    return [hit_of(row, distances.get(row.id)) for row in found if row is not None]

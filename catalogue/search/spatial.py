@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -24,12 +25,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import BindParameter, column, table
 
 from catalogue.geo import EARTH_RADIUS_KM, haversine_km, valid_point
+from catalogue.search.prepared import fetch_all
 from catalogue.search.query import (
     ACTIVITIES,
+    HIT_COLUMNS,
     Shape,
     activity_conditions,
     dialect_of,
-    hydrate,
+    hit_of,
+    hits_select,
     parameters,
     shape_of,
 )
@@ -48,6 +52,9 @@ _RTREE = table(
     column("max_lon"),
 )
 _CAPABILITY = "colbot_search_earth"
+_LATITUDE = HIT_COLUMNS.index("latitude")
+_LONGITUDE = HIT_COLUMNS.index("longitude")
+Found = list[tuple[Sequence[Any], float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,30 +96,38 @@ async def _has_earthdistance(session: AsyncSession) -> bool:
     return bool(info[_CAPABILITY])
 
 
-def _with_distances(probe: _Probe, rows: list, limit_km: float) -> list[tuple[int, float]]:
+def _with_distances(probe: _Probe, rows: Sequence[Sequence[Any]], limit_km: float) -> Found:
+    """Rows within ``limit_km``, each with its exact distance, nearest (then lowest id) first."""
     found = []
     for row in rows:
-        distance = haversine_km(probe.latitude, probe.longitude, row.latitude, row.longitude)
+        distance = haversine_km(probe.latitude, probe.longitude, row[_LATITUDE], row[_LONGITUDE])
         if distance <= limit_km:
-            found.append((row.id, distance))
-    found.sort(key=lambda item: (item[1], item[0]))
+            found.append((row, distance))
+    found.sort(key=lambda item: (item[1], item[0][0]))
     return found
 
 
-@lru_cache(maxsize=64)
+def _hits_near(shape: Shape, nearest: Select | CompoundSelect) -> Select:
+    """The nearest activities' hit columns: the search and the loading in one statement."""
+    found = nearest.subquery("found")
+    return hits_select(shape, found.join(ACTIVITIES, ACTIVITIES.c.id == found.c.id))
+
+
 def _earth_statement(shape: Shape) -> Select:
     table_ = ACTIVITIES.c
     centre = func.ll_to_earth(bindparam("p_lat", type_=Float()), bindparam("p_lon", type_=Float()))
     point = func.ll_to_earth(table_.latitude, table_.longitude)
     # earthdistance's sphere is a little larger than ours: scale so both agree on the radius.
     reach = bindparam("p_reach", type_=Float()) * func.earth()
+    # The box bounds the walk; the exact radius is checked in Python (`_with_distances`), so
+    # the database does not recompute a distance per row. Nearest first, the rows within the
+    # radius always come before those in the box's corners, so the result is the same.
     return (
         select(table_.id, table_.latitude, table_.longitude)
         .where(
             table_.latitude.is_not(None),
             table_.longitude.is_not(None),
             func.earth_box(centre, reach).op("@>")(point),
-            func.earth_distance(centre, point) <= reach,
             *activity_conditions(shape),
         )
         .order_by(point.op("<->")(centre))
@@ -120,12 +135,17 @@ def _earth_statement(shape: Shape) -> Select:
     )
 
 
+@lru_cache(maxsize=64)
+def _near_earth_statement(shape: Shape) -> Select:
+    return _hits_near(shape, _earth_statement(shape))
+
+
 async def _nearest_earth(
     session: AsyncSession, probe: _Probe, shape: Shape, max_radius_km: float
-) -> list[tuple[int, float]]:
+) -> Found:
     """PostgreSQL: a k-nearest-neighbour walk of the GiST index, bounded by the radius."""
     values = {**probe.values(), "p_reach": max_radius_km / EARTH_RADIUS_KM}
-    rows = list((await session.execute(_earth_statement(shape), values)).all())
+    rows = await fetch_all(session, _near_earth_statement(shape), values)
     return _with_distances(probe, rows, max_radius_km)
 
 
@@ -169,9 +189,9 @@ def _ring_query(shape: Shape, ring: int) -> Select:
 
 
 @lru_cache(maxsize=64)
-def _rings_statement(shape: Shape, rings: int) -> CompoundSelect:
+def _near_rings_statement(shape: Shape, rings: int) -> Select:
     arms = [select(_ring_query(shape, ring).subquery()) for ring in range(rings)]
-    return union_all(*arms).limit(bindparam("p_needed"))
+    return _hits_near(shape, union_all(*arms).limit(bindparam("p_needed")))
 
 
 def _ring_values(probe: _Probe, rings: list[float]) -> dict[str, float]:
@@ -198,7 +218,7 @@ def _ring_values(probe: _Probe, rings: list[float]) -> dict[str, float]:
 
 async def _nearest_rings(
     session: AsyncSession, probe: _Probe, shape: Shape, max_radius_km: float
-) -> list[tuple[int, float]]:
+) -> Found:
     """SQLite (or PostgreSQL without earthdistance): rings of growing width, in one query.
 
     Each ring is read nearest first from a small box, and the rings are concatenated from the
@@ -208,7 +228,7 @@ async def _nearest_rings(
     """
     rings = radius_steps(FIRST_RING_KM, max_radius_km)
     values = {**probe.values(), **_ring_values(probe, rings)}
-    rows = list((await session.execute(_rings_statement(shape, len(rings)), values)).all())
+    rows = await fetch_all(session, _near_rings_statement(shape, len(rings)), values)
     return _with_distances(probe, rows, max_radius_km)
 
 
@@ -242,8 +262,5 @@ async def near(
         (step for step in steps if sum(1 for _, d in found if d <= step) >= probe.needed),
         steps[-1],
     )
-    page = [(activity_id, d) for activity_id, d in found if d <= radius][offset : offset + limit]
-    hits = await hydrate(
-        session, [activity_id for activity_id, _ in page], probe.filters, now, dict(page)
-    )
-    return NearResult(hits=hits, radius_km=radius)
+    page = [(row, d) for row, d in found if d <= radius][offset : offset + limit]
+    return NearResult(hits=[hit_of(row, d) for row, d in page], radius_km=radius)
