@@ -96,6 +96,31 @@ async def _bench(args: argparse.Namespace, _settings: Settings) -> int:
     return 0
 
 
+async def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.migrate import ensure_schema
+    from catalogue.cities import list_cities
+    from credentials.stats import city_numbers
+    from storage import create_database, utcnow
+
+    database = create_database(settings.db_url)
+    try:
+        await ensure_schema(database, auto_migrate=settings.auto_migrate)
+        async with database.session() as session:
+            cities = [c for c in await list_cities(session) if args.city in (None, c.slug)]
+            if not cities:
+                raise SettingsError(f"no city {args.city!r}: see `colbot cities list`")
+            print(f"{'city':<14}{'learners':>10}{'badges':>9}{'activities':>12}{'partners':>10}")
+            for city in cities:
+                n = await city_numbers(session, city.id, now=utcnow())
+                print(
+                    f"{city.slug:<14}{n.learners:>10}{n.badges_issued:>9}"
+                    f"{n.published_activities:>12}{n.partners:>10}"
+                )
+    finally:
+        await database.dispose()
+    return 0
+
+
 async def _checkin(args: argparse.Namespace, settings: Settings) -> int:
     from credentials.checkin import checkin_payload
 
@@ -143,6 +168,8 @@ def _parser() -> argparse.ArgumentParser:
     cities.add_argument("--lat", type=float, default=0.0)
     cities.add_argument("--lon", type=float, default=0.0)
     cities.add_argument("--km", type=float, default=15.0)
+    stats = sub.add_parser("stats", help="the four numbers a city reports")
+    stats.add_argument("--city", help="one city's slug (default: every city)")
     checkin = sub.add_parser("checkin", help="print the check-in link for an activity's QR code")
     checkin.add_argument("--activity", type=int, required=True, help="the activity's id")
     checkin.add_argument("--bot", help="the bot's username, to print the whole t.me link")
@@ -164,6 +191,7 @@ COMMANDS: dict[str, Command] = {
     "bench": _bench,
     "i18n": _i18n,
     "checkin": _checkin,
+    "stats": _stats,
     "credentials": _lazy("bot.cli_credentials", "credentials_command"),
     "achievements": _lazy("bot.cli_credentials", "achievements_command"),
     "keys": _lazy("bot.cli_credentials", "keys_command"),

@@ -9,15 +9,15 @@ from html import escape
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import Application
 
 from bot.web_credentials import CredentialSite, add_credential_routes
 from catalogue.cities import get_city, list_cities
-from community.models import Learner
-from storage import Database
+from credentials.stats import city_numbers
+from storage import Database, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -89,23 +89,22 @@ async def index(request: web.Request) -> web.Response:
 
 
 async def city_page(request: web.Request) -> web.Response:
-    """A city's own page with the numbers a city reports."""
+    """A city's own page with the four numbers a city reports."""
     async with request.app[DATABASE].session() as session:
         city = await get_city(session, request.match_info["slug"])
         if city is None:
             raise web.HTTPNotFound(text="no such city")
-        learners = await session.scalar(
-            select(func.count()).select_from(Learner).where(Learner.city_id == city.id)
-        )
+        numbers = await city_numbers(session, city.id, now=utcnow())
     language = city.default_language
     name = escape(city.name(language))
-    numbers = (
-        f"<div><b>{learners or 0}</b>learners</div>"
-        "<div><b>0</b>badges issued</div>"
-        "<div><b>0</b>published activities</div>"
-        "<div><b>0</b>partners</div>"
+    cells = (
+        (numbers.learners, "learners"),
+        (numbers.badges_issued, "badges issued"),
+        (numbers.published_activities, "published activities"),
+        (numbers.partners, "partners"),
     )
-    body = f'<h1>{name}</h1><div class="numbers">{numbers}</div>'
+    figures = "".join(f"<div><b>{value:,}</b>{label}</div>" for value, label in cells)
+    body = f'<h1>{name}</h1><div class="numbers">{figures}</div>'
     return web.Response(
         text=_PAGE.format(lang=escape(language), title=name, body=body),
         content_type="text/html",

@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import update
 
 from bot.web import build_web_app
 from bot.web_credentials import CredentialSite
 from community.learners import forget_learner
+from community.models import Learner
 from credentials.achievements import ensure_activity_achievement
 from credentials.issuing import issue_award, revoke_award
 from credentials.portfolio import disable_portfolio, enable_portfolio
@@ -194,3 +196,26 @@ async def test_a_deleted_learners_badge_passes_an_independent_verifier(
     verdict = json.loads(stdout or b"{}")
     assert verdict.get("verified"), stderr.decode() or verdict
     assert verdict["status"] == "active"
+
+
+async def test_the_city_page_reports_the_four_numbers(
+    client: TestClient[Any, Any], database: Database, scene: Scene
+) -> None:
+    """Learners, badges issued (revoked ones not counted), activities on offer, partners."""
+    async with database.session() as session:
+        await session.execute(
+            update(Learner).where(Learner.id == scene.learner_id).values(city_id=scene.city_id)
+        )
+    await _award(database, scene)
+    response = await client.get("/cities/lisbon")
+    page = await response.text()
+    assert response.status == 200
+    assert "<b>1</b>learners" in page
+    assert "<b>1</b>badges issued" in page
+    assert "<b>1</b>partners" in page
+    award_id, _uuid, _doc = await _award(database, scene)
+    async with database.session() as session:
+        await revoke_award(session, award_id, by="test", now=NOW)
+    page = await (await client.get("/cities/lisbon")).text()
+    assert "<b>0</b>badges issued" in page
+    assert (await client.get("/cities/atlantis")).status == 404
