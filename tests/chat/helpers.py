@@ -89,3 +89,15 @@ async def add_activities(
         await session.flush()
         await reindex_activities(session, list(ids.values()))
     return ids
+
+
+async def settle(user: SandboxUser) -> None:
+    """Wait until everything this person did is saved.
+
+    A reply can arrive just before its update commits; one person's updates are handled one
+    after the other, so once a later command is answered the earlier ones are in the database.
+    """
+    user.mark_read()
+    await user.send("/menu")
+    await user.wait_for_message()
+    user.mark_read()

@@ -7,9 +7,11 @@ from sqlalchemy import select
 from bot.sandbox.client import SandboxUser
 from community.models import Learner
 from tests.chat.conftest import ChatWorld
+from tests.chat.helpers import settle
 
 
 async def _learner(world: ChatWorld, user: SandboxUser) -> Learner:
+    await settle(user)
     async with world.database.session() as session:
         learner = await session.scalar(select(Learner).where(Learner.telegram_id == user.id))
     assert learner is not None
