@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +12,8 @@ from catalogue.topics import Topic
 from community.consent import AgeBand, needs_guardian
 from community.models import Learner, Role, RoleName
 from storage import utcnow
+
+LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +43,12 @@ async def touch_learner(session: AsyncSession, person: Person) -> tuple[Learner,
         )
         session.add(learner)
         await session.flush()
-    learner.last_seen_at = utcnow()
-    learner.is_active = True
+    now = utcnow()
+    # Minute precision is plenty, and skipping the write keeps a quick exchange read-only.
+    if created or now - learner.last_seen_at > LAST_SEEN_PRECISION:
+        learner.last_seen_at = now
+    if not learner.is_active:
+        learner.is_active = True
     return learner, created
 
 
