@@ -27,7 +27,6 @@ import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import event
 
+from bench.sync_parse import GOAL_PER_SECOND, ITEMS, NOW, ical_feed, jsonld_feed
 from bot.migrate import migrate
 from catalogue.cities import read_cities_file, upsert_cities
 from catalogue.feeds import add_feed
@@ -44,58 +44,7 @@ from catalogue.partners import add_partner
 from catalogue.sync import SyncReport, sync_feed
 from storage import Database, create_database
 
-NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
-ITEMS = 10_000
-GOAL_PER_SECOND = 2_000
 _WRITE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
-
-
-def ical_feed(count: int, rng: random.Random) -> bytes:
-    """A calendar of ``count`` one-off workshops in Lisbon over the next 100 days."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//bench//sync//PT"]
-    for index in range(count):
-        start = NOW + timedelta(days=rng.randint(1, 100), hours=rng.randint(0, 10))
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:cal-{index}@library.example",
-            f"SUMMARY;LANGUAGE=pt:Clube de leitura {index}",
-            "DESCRIPTION:Leitura partilhada e conversa.",
-            f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
-            f"DTEND:{start + timedelta(hours=1):%Y%m%dT%H%M%SZ}",
-            "LOCATION:Biblioteca de Marvila",
-            f"GEO:{38.70 + rng.random() / 10:.5f};{-9.20 + rng.random() / 10:.5f}",
-            "CATEGORIES:reading,community",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(lines) + "\r\n").encode()
-
-
-def jsonld_feed(count: int, rng: random.Random) -> bytes:
-    """A schema.org graph of ``count`` courses in Lisbon over the next 100 days."""
-    graph = []
-    for index in range(count):
-        start = NOW + timedelta(days=rng.randint(1, 100), hours=rng.randint(0, 10))
-        graph.append(
-            {
-                "@type": "EducationEvent",
-                "@id": f"https://academy.example/events/{index}",
-                "name": {"@value": f"Curso de programação {index}", "@language": "pt"},
-                "description": "Exercícios práticos com apoio individual.",
-                "startDate": start.isoformat(),
-                "endDate": (start + timedelta(hours=2)).isoformat(),
-                "location": {
-                    "@type": "Place",
-                    "name": "Academia Digital",
-                    "geo": {
-                        "latitude": round(38.60 + rng.random() / 10, 5),
-                        "longitude": round(-9.30 + rng.random() / 10, 5),
-                    },
-                },
-                "isAccessibleForFree": True,
-            }
-        )
-    return json.dumps({"@context": "https://schema.org", "@graph": graph}).encode()
 
 
 class RowCounter:

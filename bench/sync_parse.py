@@ -17,7 +17,8 @@ ITEMS = 10_000
 GOAL_PER_SECOND = 2_000
 
 
-def _ics(count: int, rng: random.Random) -> bytes:
+def ical_feed(count: int, rng: random.Random) -> bytes:
+    """An iCalendar feed of ``count`` one-off workshops in Lisbon over the next 100 days."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "X-WR-TIMEZONE:Europe/Lisbon"]
     for index in range(count):
         start = NOW + timedelta(days=rng.randint(0, 100), hours=rng.randint(0, 10))
@@ -38,7 +39,8 @@ def _ics(count: int, rng: random.Random) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-def _jsonld(count: int, rng: random.Random) -> bytes:
+def jsonld_feed(count: int, rng: random.Random) -> bytes:
+    """A schema.org graph of ``count`` workshops in Lisbon over the next 100 days."""
     graph = []
     for index in range(count):
         start = NOW + timedelta(days=rng.randint(0, 100), hours=rng.randint(0, 10))
@@ -75,8 +77,8 @@ def run() -> dict[str, float]:
     rng = random.Random(7)
     figures: dict[str, float] = {}
     for name, parse, data in (
-        ("ical", ical.parse, _ics(ITEMS, rng)),
-        ("jsonld", jsonld.parse, _jsonld(ITEMS, rng)),
+        ("ical", ical.parse, ical_feed(ITEMS, rng)),
+        ("jsonld", jsonld.parse, jsonld_feed(ITEMS, rng)),
     ):
         count, elapsed = _measure(parse, data)
         figures[f"{name}_items"] = count
