@@ -124,6 +124,8 @@ def card_text(details: ActivityDetails, language: str, now: datetime) -> str:
         lines += ["", _("🧩 Skills: {skills}", skills=skills)]
     if activity.accessibility:
         lines.append(_("♿ {notes}", notes=shorten(activity.accessibility, 200)))
+    if details.active:
+        lines += ["", _("🏅 Leads to a badge: go, and scan the organiser's QR code to get it.")]
     return "\n".join(lines)
 
 
