@@ -7,12 +7,13 @@ from enum import StrEnum
 from urllib.parse import quote, urlencode
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, filters
 
-from conversations.callbacks import Callback, pack, unpack
+from conversations.callbacks import Callback, pack
 from conversations.context import BotContext
-from conversations.i18n import _, format_date, ngettext
+from conversations.i18n import N_, _, format_date, ngettext
 from conversations.menu import send_menu
+from conversations.routing import button_handler
 from credentials.awards import AwardView, award_view, badge_artwork, baked_png, export_zip
 from credentials.issuing import AwardError, own_award, revoke_own_award
 from credentials.models import Award
@@ -394,20 +395,9 @@ _ACTIONS: dict[str, Handler] = {
 }
 
 
-async def on_button(update: Update, context: BotContext) -> None:
-    """Every badge button; unknown or forged data is refused without doing anything."""
-    query = update.callback_query
-    callback = unpack(query.data, JOURNEY)
-    handler = _ACTIONS.get(callback.action) if callback else None
-    if callback is None or handler is None:
-        await query.answer(_("That button doesn't work any more."))
-        return
-    await handler(update, context, callback)
-
-
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Handlers of the badges journey (My badges is also a menu button)."""
     return [
         CommandHandler("badges", show_badges, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(on_button, pattern=f"^{JOURNEY}:"),
+        button_handler(JOURNEY, _ACTIONS, stale=N_("That button doesn't work any more.")),
     ]

@@ -20,7 +20,7 @@ from conversations.activity_view import TYPE_LABELS
 from conversations.callbacks import Callback, pack
 from conversations.context import BotContext
 from conversations.i18n import LANGUAGES, _, ngettext
-from conversations.keyboards import rows
+from conversations.keyboards import rows, topic_keyboard
 from conversations.labels import TOPIC_LABELS
 
 JOURNEY = "act"
@@ -128,15 +128,11 @@ def _types_screen(saved: DiscoveryFilters, origin: tuple[str, ...]) -> InlineKey
 
 
 def _topics_screen(saved: DiscoveryFilters, origin: tuple[str, ...]) -> InlineKeyboardMarkup:
-    buttons = [
-        _button(
-            ("✅ " if topic.value in saved.topics else "") + str(label), "p", topic.value, origin
-        )
-        for topic, label in TOPIC_LABELS.items()
-    ]
-    keyboard = rows(buttons, 2)
-    keyboard.append([_button(_("⬅️ Back"), "main", "-", origin)])
-    return InlineKeyboardMarkup(keyboard)
+    return topic_keyboard(
+        saved.topics,
+        lambda topic: pack(JOURNEY, "f", "p", topic, *origin),
+        [_button(_("⬅️ Back"), "main", "-", origin)],
+    )
 
 
 def _toggle(values: tuple[str, ...], value: str) -> tuple[str, ...]:

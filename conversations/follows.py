@@ -22,7 +22,7 @@ from community.preferences import DIGEST_HOURS, DigestPreferences, get_digest, s
 from conversations.callbacks import Callback, pack
 from conversations.context import BotContext, Reply
 from conversations.i18n import _, current_language, format_skeleton, ngettext
-from conversations.keyboards import rows
+from conversations.keyboards import rows, topic_keyboard
 from conversations.labels import TOPIC_LABELS
 from conversations.routing import button_handler
 
@@ -140,16 +140,12 @@ async def _topics(context: BotContext) -> Reply:
         for f in await describe_follows(context.db, context.learner)
         if f.kind is FollowKind.TOPIC
     }
-    buttons = [
-        InlineKeyboardButton(
-            f"✅ {label}" if topic.value in followed else str(label),
-            callback_data=pack(JOURNEY, "t", topic.value),
-        )
-        for topic, label in TOPIC_LABELS.items()
-    ]
-    keyboard = rows(buttons, 2)
-    keyboard.append([InlineKeyboardButton(_("Done ✅"), callback_data=pack(JOURNEY, "list"))])
-    return Reply(_("Which topics do you want to hear about?"), InlineKeyboardMarkup(keyboard))
+    keyboard = topic_keyboard(
+        followed,
+        lambda topic: pack(JOURNEY, "t", topic),
+        [InlineKeyboardButton(_("Done ✅"), callback_data=pack(JOURNEY, "list"))],
+    )
+    return Reply(_("Which topics do you want to hear about?"), keyboard)
 
 
 async def _places(context: BotContext) -> Reply:

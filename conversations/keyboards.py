@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from telegram import (
     InlineKeyboardButton,
@@ -14,7 +14,7 @@ from telegram import (
 from catalogue.models import City
 from conversations.callbacks import pack
 from conversations.i18n import LANGUAGES, current_language
-from conversations.labels import MENU_LABELS, SHARE_LOCATION, MenuItem
+from conversations.labels import MENU_LABELS, SHARE_LOCATION, TOPIC_LABELS, MenuItem
 
 
 def rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
@@ -41,6 +41,22 @@ def city_keyboard(journey: str, cities: Sequence[City]) -> InlineKeyboardMarkup:
         for city in cities
     ]
     return InlineKeyboardMarkup(rows(buttons, 2))
+
+
+def topic_keyboard(
+    chosen: Collection[str],
+    toggle_data: Callable[[str], str],
+    last_row: list[InlineKeyboardButton],
+) -> InlineKeyboardMarkup:
+    """Every topic as a toggle (ticked when chosen), two to a row, then ``last_row``."""
+    buttons = [
+        InlineKeyboardButton(
+            f"✅ {label}" if topic.value in chosen else str(label),
+            callback_data=toggle_data(topic.value),
+        )
+        for topic, label in TOPIC_LABELS.items()
+    ]
+    return InlineKeyboardMarkup([*rows(buttons, 2), last_row])
 
 
 def location_keyboard() -> ReplyKeyboardMarkup:

@@ -30,7 +30,13 @@ from conversations.i18n import (
     match_language,
     set_language,
 )
-from conversations.keyboards import city_keyboard, language_keyboard, location_keyboard, rows
+from conversations.keyboards import (
+    city_keyboard,
+    language_keyboard,
+    location_keyboard,
+    rows,
+    topic_keyboard,
+)
 from conversations.labels import AGE_LABELS, TOPIC_LABELS
 from conversations.menu import help_text, send_menu
 
@@ -126,21 +132,14 @@ async def ask_city(update: Update, context: BotContext) -> None:
 
 
 def _interests_keyboard(learner: Learner) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(
-            f"✅ {label}" if topic.value in learner.interests else str(label),
-            callback_data=pack(JOURNEY, "topic", topic.value),
-        )
-        for topic, label in TOPIC_LABELS.items()
-    ]
-    keyboard = rows(buttons, 2)
-    keyboard.append(
+    return topic_keyboard(
+        learner.interests,
+        lambda topic: pack(JOURNEY, "topic", topic),
         [
             InlineKeyboardButton(_("Skip"), callback_data=pack(JOURNEY, "topics", "skip")),
             InlineKeyboardButton(_("Done ✅"), callback_data=pack(JOURNEY, "topics", "done")),
-        ]
+        ],
     )
-    return InlineKeyboardMarkup(keyboard)
 
 
 async def ask_interests(update: Update, context: BotContext) -> None:

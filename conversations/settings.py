@@ -13,7 +13,7 @@ from conversations import onboarding
 from conversations.callbacks import Callback, pack, unpack
 from conversations.context import BotContext
 from conversations.i18n import LANGUAGES, _, current_language, match_language, set_language
-from conversations.keyboards import city_keyboard, language_keyboard, rows
+from conversations.keyboards import city_keyboard, language_keyboard, topic_keyboard
 from conversations.labels import TOPIC_LABELS
 from conversations.menu import send_menu
 
@@ -76,16 +76,11 @@ async def choose_language(update: Update, context: BotContext) -> None:
 
 
 def _interests_keyboard(interests: list[str]) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(
-            f"✅ {label}" if topic.value in interests else str(label),
-            callback_data=pack(JOURNEY, "topic", topic.value),
-        )
-        for topic, label in TOPIC_LABELS.items()
-    ]
-    keyboard = rows(buttons, 2)
-    keyboard.append([InlineKeyboardButton(_("Done ✅"), callback_data=pack(JOURNEY, "back"))])
-    return InlineKeyboardMarkup(keyboard)
+    return topic_keyboard(
+        interests,
+        lambda topic: pack(JOURNEY, "topic", topic),
+        [InlineKeyboardButton(_("Done ✅"), callback_data=pack(JOURNEY, "back"))],
+    )
 
 
 async def on_button(update: Update, context: BotContext) -> None:
