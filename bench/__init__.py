@@ -7,6 +7,10 @@ import os
 import platform
 from typing import Any
 
+from sqlalchemy import text
+
+from storage import Database, create_database
+
 
 def environment() -> dict[str, Any]:
     """Describe where the figures were measured."""
@@ -15,6 +19,19 @@ def environment() -> dict[str, Any]:
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
     }
+
+
+async def emptied_postgres(url: str) -> Database:
+    """The PostgreSQL database at ``url`` with its public schema dropped and made anew.
+
+    Benchmarks must start from nothing to be comparable, so COLBOT_BENCH_DATABASE_URL has to
+    name a scratch database: everything in it is deleted.
+    """
+    database = create_database(url)
+    async with database.engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    return database
 
 
 async def run_named(name: str) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from bench import emptied_postgres
 from bot.migrate import migrate
 from catalogue.geo import haversine_km
 from catalogue.index import rebuild_all
@@ -198,14 +199,6 @@ async def _measure(database: Database, queries: int, *, baseline: bool) -> dict[
     return figures
 
 
-async def _postgres(url: str) -> Database:
-    database = create_database(url)
-    async with database.engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    return database
-
-
 async def run(
     sizes: tuple[int, ...] = SIZES, queries: int = QUERIES, pg_url: str | None = None
 ) -> dict[str, Any]:
@@ -220,7 +213,7 @@ async def run(
                         f"sqlite+aiosqlite:///{Path(folder) / f'{size}.db'}"
                     )
                 else:
-                    database = await _postgres(pg_url or "")
+                    database = await emptied_postgres(pg_url or "")
                 try:
                     await migrate(database)
                     began = time.perf_counter()

@@ -2,7 +2,7 @@
 
 Two generated feeds (iCalendar and JSON-LD, 10,000 activities each) are served by a local
 aiohttp server and read through the real `sync_feed` path into a fresh SQLite database (or the
-database named by COLBOT_BENCH_DATABASE_URL). Figures:
+PostgreSQL database named by COLBOT_BENCH_DATABASE_URL, which is emptied first). Figures:
 
 - first import, items per second for fetch + parse + write, and for the write alone
   (goal: at least 2,000 items per second);
@@ -34,6 +34,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import event
 
+from bench import emptied_postgres
 from bench.sync_parse import GOAL_PER_SECOND, ITEMS, NOW, ical_feed, jsonld_feed
 from bot.migrate import migrate
 from catalogue.cities import read_cities_file, upsert_cities
@@ -169,8 +170,11 @@ async def run() -> dict[str, Any]:
     }
     figures: dict[str, Any] = {"items_per_feed": ITEMS, "goal_items_per_second": GOAL_PER_SECOND}
     with tempfile.TemporaryDirectory() as folder:
-        url = os.environ.get("COLBOT_BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-        database = create_database(url)
+        pg_url = os.environ.get("COLBOT_BENCH_DATABASE_URL")
+        if pg_url:
+            database = await emptied_postgres(pg_url)
+        else:
+            database = create_database(f"sqlite:///{folder}/bench.sqlite3")
         figures["database"] = database.dialect
         await migrate(database)
         counter = RowCounter(database)

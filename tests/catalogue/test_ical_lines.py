@@ -34,6 +34,11 @@ LINES = [
     'DESCRIPTION;ALTREP="cid:part@example.org":Text',
     "X-APPLE-STRUCTURED-LOCATION;VALUE=URI;X-ADDRESS=Rua A\\, 1;X-TITLE=Sala:geo:38.7,-9.1",
     "CATEGORIES:a\\,b,c,digcomp:3.4",
+    "CATEGORIES:coding,employment,digcomp:3.4",
+    "CATEGORIES;LANGUAGE=pt:programação, emprego ,",
+    "categories:a,,b",
+    "CATEGORIES:",
+    "CATEGORIES:one",
     "GEO:38.7;-9.1",
     "GEO:nowhere",
     "RRULE:FREQ=WEEKLY;COUNT=3",
@@ -51,12 +56,23 @@ LINES = [
 ]
 
 
+def _parts(value: Any) -> Any:
+    """The items of a list value (CATEGORIES), as the program reads them."""
+    items = getattr(value, "cats", None)
+    if items is None:
+        return None
+    return [(type(item), str(item), dict(item.params), item.encoding) for item in items]
+
+
 def _tree(component: Component) -> Any:
     properties = []
     for name, value in dict.items(component):
         items = value if isinstance(value, list) else [value]
         properties.append(
-            (name, [(type(item), dict(item.params), item.to_ical()) for item in items])
+            (
+                name,
+                [(type(item), dict(item.params), item.to_ical(), _parts(item)) for item in items],
+            )
         )
     return (
         type(component),
