@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiohttp
 
@@ -53,8 +54,15 @@ async def _database(settings: Settings) -> AsyncIterator[Database]:
         await database.dispose()
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
+def _when(moment: datetime | None, zone: str) -> str:
+    """A stored (UTC) moment as the city's wall clock, with the zone's abbreviation."""
+    if moment is None:
+        return "never"
+    try:
+        local = moment.astimezone(ZoneInfo(zone))
+    except (ValueError, ZoneInfoNotFoundError):
+        local = moment
+    return local.strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _cut(text: str | None, width: int) -> str:
@@ -100,7 +108,8 @@ def _health_line(feed: FeedHealth) -> str:
     return (
         f"{feed.id:>4}  {feed.city:<8} {_cut(feed.partner, 28):<28} {feed.format:<6} "
         f"{format_interval(feed.interval_seconds):<7} {feed.status:<8} "
-        f"{_when(feed.last_success_at):<16} {feed.items_total:>5}  {_cut(feed.last_error, 60)}"
+        f"{_when(feed.last_success_at, feed.timezone):<21} {feed.items_total:>5}  "
+        f"{_cut(feed.last_error, 60)}"
     )
 
 
@@ -110,7 +119,7 @@ def _print_feeds(feeds: list[FeedHealth]) -> None:
         return
     print(
         f"{'id':>4}  {'city':<8} {'partner':<28} {'format':<6} {'every':<7} {'status':<8} "
-        f"{'last success':<16} {'items':>5}  last error"
+        f"{'last success':<21} {'items':>5}  last error"
     )
     for feed in feeds:
         print(_health_line(feed).rstrip())
@@ -296,7 +305,7 @@ async def activities_command(args: argparse.Namespace, settings: Settings) -> in
         print("nothing found")
     for hit in hits:
         distance = f"{hit.distance_km:5.1f} km" if hit.distance_km is not None else "        "
-        starts = _when(hit.starts_at) if hit.starts_at else "no date"
+        starts = _when(hit.starts_at, hit.source_tz or "UTC") if hit.starts_at else "no date"
         title = _cut(hit.title(args.language), 60)
-        print(f"{hit.activity_id:>6}  {distance}  {starts:<16}  {title}")
+        print(f"{hit.activity_id:>6}  {distance}  {starts:<21}  {title}")
     return 0

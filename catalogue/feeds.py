@@ -34,6 +34,8 @@ class FeedHealth:
 
     id: int
     city: str
+    # The city's IANA zone, to show the times below as people there read them.
+    timezone: str
     partner: str
     url: str
     format: str
@@ -159,7 +161,7 @@ async def add_file_feed(
 async def list_feeds(session: AsyncSession, city_slug: str | None = None) -> list[FeedHealth]:
     """Every feed with its health, ordered by city, partner and id."""
     query = (
-        select(Feed, Partner.name, City.slug)
+        select(Feed, Partner.name, City.slug, City.timezone)
         .join(Partner, Partner.id == Feed.partner_id)
         .join(City, City.id == Feed.city_id)
         .order_by(City.slug, Partner.name, Feed.id)
@@ -171,6 +173,7 @@ async def list_feeds(session: AsyncSession, city_slug: str | None = None) -> lis
         FeedHealth(
             id=feed.id,
             city=city,
+            timezone=timezone,
             partner=partner,
             url=feed.url,
             format=feed.format,
@@ -183,7 +186,7 @@ async def list_feeds(session: AsyncSession, city_slug: str | None = None) -> lis
             last_error=feed.last_error,
             next_due_at=feed.next_due_at,
         )
-        for feed, partner, city in rows
+        for feed, partner, city, timezone in rows
     ]
 
 

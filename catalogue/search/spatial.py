@@ -145,7 +145,7 @@ async def _nearest_earth(
 ) -> Found:
     """PostgreSQL: a k-nearest-neighbour walk of the GiST index, bounded by the radius."""
     values = {**probe.values(), "p_reach": max_radius_km / EARTH_RADIUS_KM}
-    rows = await fetch_all(session, _near_earth_statement(shape), values)
+    rows = await fetch_all(session, _near_earth_statement(shape), values, generic_plan=True)
     return _with_distances(probe, rows, max_radius_km)
 
 

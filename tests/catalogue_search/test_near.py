@@ -183,3 +183,27 @@ async def test_a_point_off_the_map_is_refused(lisbon: Lisbon) -> None:
 
 def test_activity_model_unchanged() -> None:
     assert Activity.__tablename__ == "activities"
+
+
+async def test_postgresql_walks_the_index_from_the_first_query(lisbon: Lisbon) -> None:
+    """A new connection's first near-me query already runs the generic plan, and no more."""
+    if lisbon.database.dialect != "postgresql":
+        pytest.skip("plan caching is PostgreSQL's")
+    for point in (BAIXA, MARVILA, BELEM):
+        await lisbon.add("Oficina", at=point)
+    await lisbon.database.engine.dispose()  # a fresh connection, with no plans cached yet
+    async with lisbon.database.session() as session:
+        result = await near(
+            session, city_id=lisbon.city_id, latitude=BAIXA[0], longitude=BAIXA[1], now=NOW
+        )
+        assert len(result.hits) == 3
+        connection = await session.connection()
+        plans = (
+            await connection.exec_driver_sql(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                "WHERE statement LIKE '%ll_to_earth%' AND statement NOT LIKE '%pg_prepared%'"
+            )
+        ).all()
+        mode = (await connection.exec_driver_sql("SHOW plan_cache_mode")).scalar_one()
+    assert [tuple(row) for row in plans] == [(1, 0)]
+    assert mode == "auto"  # the setting did not outlive the near-me statement

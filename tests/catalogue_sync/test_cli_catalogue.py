@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sync_helpers import PartnerSite
@@ -96,6 +98,10 @@ async def test_partners_feeds_and_sync(colbot, samples: SampleFeedServer) -> Non
     assert " ok " in line
     assert " 2h " in line
     assert line.split()[-1] == "10"
+    # The last success in Lisbon's wall-clock time, named so nobody takes it for UTC.
+    lisbon_now = utcnow().astimezone(ZoneInfo("Europe/Lisbon"))
+    assert f" {lisbon_now:%Y-%m-%d} " in line
+    assert f" {lisbon_now:%Z} " in line
     again = await colbot("sync", "--feed", "1")
     assert again.status == 0
     assert "HTTP 304" in again.out
@@ -105,6 +111,7 @@ async def test_partners_feeds_and_sync(colbot, samples: SampleFeedServer) -> Non
     near = await colbot("activities", "near", "38.716", "-9.1356", "--km", "5")
     assert near.status == 0
     assert " km " in near.out
+    assert re.search(r" WES?T ", near.out)  # sessions in Lisbon's time, not UTC
 
 
 async def test_unreadable_feed_exits_2_with_one_line(colbot, site: PartnerSite) -> None:
