@@ -112,8 +112,10 @@ async def fetch_all(
     parameters = compiled.parameters(values)
     if connection.dialect.driver == "asyncpg":
         if generic_plan:
-            # Through SQLAlchemy, which opens the session's transaction if it is not yet open.
-            await connection.exec_driver_sql(_GENERIC)
+            if driver.is_in_transaction():  # type: ignore[union-attr]
+                await driver.execute(_GENERIC)  # type: ignore[union-attr]
+            else:  # SQLAlchemy opens the session's transaction first
+                await connection.exec_driver_sql(_GENERIC)
         raw = await driver.fetch(compiled.sql, *parameters)  # type: ignore[union-attr]
         if generic_plan:
             # Only for this statement. After an error the transaction rolls back, and a SET

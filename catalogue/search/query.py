@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import BindParameter, ScalarSelect, cast
+from sqlalchemy.sql.selectable import LateralFromClause
 
 from catalogue.models import Activity, ActivityStatus, Occurrence
 from catalogue.search.types import ActivityHit, SearchFilters
@@ -114,11 +115,20 @@ def _json_list_has_any(dialect: str, column: ColumnElement, name: str) -> Column
     return exists().select_from(each).where(each.c.value.in_(bindparam(name, expanding=True)))
 
 
-def activity_conditions(shape: Shape, *, city_index: bool = True) -> list[ColumnElement[bool]]:
+def needs_session(shape: Shape) -> bool:
+    """Whether only activities with a matching session may appear (upcoming, or in the window)."""
+    return not shape.include_past or shape.window
+
+
+def activity_conditions(
+    shape: Shape, *, city_index: bool = True, sessions: bool = True
+) -> list[ColumnElement[bool]]:
     """Conditions on ``activities`` for what may be shown, with `parameters` as values.
 
     ``city_index=False`` keeps SQLite from driving the query by the city index when an R*Tree
     or a full-text match narrows it far better (without ANALYZE statistics it would guess).
+    ``sessions=False`` leaves out the matching-session test, for a statement that joins the
+    next session itself (`next_session`).
     """
     table = ACTIVITIES.c
     conditions: list[ColumnElement[bool]] = [
@@ -142,7 +152,7 @@ def activity_conditions(shape: Shape, *, city_index: bool = True) -> list[Column
         age = bindparam("f_age", type_=Integer())
         conditions.append(or_(table.min_age.is_(None), table.min_age <= age))
         conditions.append(or_(table.max_age.is_(None), table.max_age >= age))
-    if not shape.include_past or shape.window:
+    if sessions and needs_session(shape):
         occurrence = OCCURRENCES.alias("o_any")
         session_matches = _session_conditions(occurrence, shape, upcoming=not shape.include_past)
         conditions.append(exists().where(and_(*session_matches)))
@@ -159,10 +169,11 @@ def next_start(shape: Shape) -> ScalarSelect:
     )
 
 
-def _next_occurrence_id(shape: Shape) -> ScalarSelect:
+def _next_occurrence(shape: Shape, *columns: str) -> Select:
+    """The next session's ``columns`` (or the latest one's, with `include_past`), correlated."""
     occurrence = OCCURRENCES.alias("o_next")
     occ = occurrence.c
-    query = select(occ.id).where(
+    query = select(*(occ[name] for name in columns)).where(
         *_session_conditions(occurrence, shape, upcoming=not shape.include_past)
     )
     if shape.include_past:
@@ -173,7 +184,27 @@ def _next_occurrence_id(shape: Shape) -> ScalarSelect:
         )
     else:
         query = query.order_by(occ.starts_at, occ.id)
-    return query.limit(1).scalar_subquery()
+    return query.limit(1)
+
+
+def _next_occurrence_id(shape: Shape) -> ScalarSelect:
+    return _next_occurrence(shape, "id").scalar_subquery()
+
+
+SESSION_COLUMNS = ("id", "starts_at", "ends_at", "source_tz", "all_day")
+
+
+def next_session(shape: Shape) -> LateralFromClause:
+    """PostgreSQL: the next session of each activity, to join LATERAL (see `hits_select`)."""
+    return _next_occurrence(shape, *SESSION_COLUMNS).lateral("next_session")
+
+
+def session_columns(session: LateralFromClause) -> list[ColumnElement[Any]]:
+    """A `next_session` join's columns, in the order `hit_of` reads them after `HIT_COLUMNS`."""
+    return [
+        session.c.id.label("occurrence_id"),
+        *(session.c[name] for name in SESSION_COLUMNS[1:]),
+    ]
 
 
 HIT_COLUMNS = (

@@ -19,6 +19,7 @@ from sqlalchemy import (
     func,
     select,
     text,
+    true,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,7 +35,10 @@ from catalogue.search.query import (
     dialect_of,
     hit_of,
     hits_select,
+    needs_session,
+    next_session,
     parameters,
+    session_columns,
     shape_of,
 )
 from catalogue.search.types import NearResult, SearchFilters
@@ -113,31 +117,35 @@ def _hits_near(shape: Shape, nearest: Select | CompoundSelect) -> Select:
     return hits_select(shape, found.join(ACTIVITIES, ACTIVITIES.c.id == found.c.id))
 
 
-def _earth_statement(shape: Shape) -> Select:
+@lru_cache(maxsize=64)
+def _near_earth_statement(shape: Shape) -> Select:
+    """The hits nearest first, from a walk of the GiST index bounded by a box.
+
+    Each activity's next session is joined LATERAL as the walk meets it: an inner join when the
+    shape needs a session (it is also the "has an upcoming session" test), so one index probe
+    per candidate does both, and the hit columns come from the row the walk already read.
+    """
     table_ = ACTIVITIES.c
     centre = func.ll_to_earth(bindparam("p_lat", type_=Float()), bindparam("p_lon", type_=Float()))
     point = func.ll_to_earth(table_.latitude, table_.longitude)
     # earthdistance's sphere is a little larger than ours: scale so both agree on the radius.
     reach = bindparam("p_reach", type_=Float()) * func.earth()
+    session = next_session(shape)
     # The box bounds the walk; the exact radius is checked in Python (`_with_distances`), so
     # the database does not recompute a distance per row. Nearest first, the rows within the
     # radius always come before those in the box's corners, so the result is the same.
     return (
-        select(table_.id, table_.latitude, table_.longitude)
+        select(*(table_[name] for name in HIT_COLUMNS), *session_columns(session))
+        .select_from(ACTIVITIES.join(session, true(), isouter=not needs_session(shape)))
         .where(
             table_.latitude.is_not(None),
             table_.longitude.is_not(None),
             func.earth_box(centre, reach).op("@>")(point),
-            *activity_conditions(shape),
+            *activity_conditions(shape, sessions=False),
         )
         .order_by(point.op("<->")(centre))
         .limit(bindparam("p_needed"))
     )
-
-
-@lru_cache(maxsize=64)
-def _near_earth_statement(shape: Shape) -> Select:
-    return _hits_near(shape, _earth_statement(shape))
 
 
 async def _nearest_earth(
