@@ -11,6 +11,7 @@ Revises: 0006
 Create Date: 2026-12-03
 """
 
+import importlib
 from collections.abc import Sequence
 
 from alembic import op
@@ -42,21 +43,6 @@ END
 $$
 """
 
-# Revision 0004's body, restored on downgrade.
-SQL = """
-CREATE OR REPLACE FUNCTION {s}.colbot_search_vector(
-    titles json, descriptions json, venue text, address text
-) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-SELECT setweight(to_tsvector('simple', {s}.colbot_unaccent(coalesce(
-           CASE WHEN json_typeof($1) = 'object'
-                THEN (SELECT string_agg(value, ' ') FROM json_each_text($1)) END, ''))), 'A')
-    || setweight(to_tsvector('simple', {s}.colbot_unaccent(coalesce(
-           CASE WHEN json_typeof($2) = 'object'
-                THEN (SELECT string_agg(value, ' ') FROM json_each_text($2)) END, ''))), 'B')
-    || setweight(to_tsvector('simple', {s}.colbot_unaccent(concat_ws(' ', $3, $4))), 'C')
-$$
-"""
-
 
 def _replace(body: str) -> None:
     bind = op.get_bind()
@@ -71,4 +57,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    _replace(SQL)
+    # Revision 0004's SQL body, as that revision wrote it.
+    first = importlib.import_module("bot.migrations.versions.0004_catalogue_search")
+    _replace(first.SEARCH_VECTOR)
