@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from catalogue.activities import ActivityDetails
 from catalogue.records import ActivityType
+from conversations.competences import skills_line
 from conversations.i18n import (
     N_,
     LazyString,
@@ -26,12 +27,6 @@ TYPE_LABELS: dict[str, LazyString] = {
     ActivityType.DIGITAL_EXPERIENCE: N_("Online experience"),
     ActivityType.PROJECT: N_("Project"),
     ActivityType.OPEN_SPACE: N_("Open space"),
-}
-FRAMEWORKS = {
-    "digcomp": "DigComp",
-    "entrecomp": "EntreComp",
-    "lifecomp": "LifeComp",
-    "greencomp": "GreenComp",
 }
 TITLE_LIMIT = 80
 DESCRIPTION_LIMIT = 600
@@ -66,14 +61,6 @@ def when(start: datetime | None, timezone: str, now: datetime, *, all_day: bool 
         return _("tomorrow {time}", time=time).strip() if time else _("tomorrow")
     date = format_skeleton(start, "EEEdMMM", timezone)
     return f"{date} {time}".strip()
-
-
-def competence_label(code: str) -> str:
-    """'digcomp:2.1' → 'DigComp 2.1'; an ESCO URI → its last path part."""
-    framework, _sep, rest = code.partition(":")
-    if framework in FRAMEWORKS and rest and not code.startswith("http"):
-        return f"{FRAMEWORKS[framework]} {rest}"
-    return code.rstrip("/").rsplit("/", 1)[-1]
 
 
 def list_line(
@@ -120,8 +107,7 @@ def card_text(details: ActivityDetails, language: str, now: datetime) -> str:
     if description:
         lines += ["", _("{text}", text=shorten(description, DESCRIPTION_LIMIT))]
     if activity.competences:
-        skills = ", ".join(competence_label(c) for c in activity.competences[:6])
-        lines += ["", _("🧩 Skills: {skills}", skills=skills)]
+        lines += ["", _("🧩 Skills: {skills}", skills=skills_line(activity.competences))]
     if activity.accessibility:
         lines.append(_("♿ {notes}", notes=shorten(activity.accessibility, 200)))
     if details.active:

@@ -10,6 +10,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, U
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from conversations.callbacks import Callback, pack
+from conversations.competences import competence_name
 from conversations.context import BotContext
 from conversations.i18n import N_, _, format_date, ngettext
 from conversations.menu import send_menu
@@ -131,7 +132,7 @@ async def _badges_text(context: BotContext) -> tuple[str, list[AwardView]]:
     seen: dict[int, AwardView] = {}
     lines: list[str] = []
     for group in groups:
-        title = group.label or _("Other badges")
+        title = (competence_name(group.code) or group.label) if group.code else _("Other badges")
         lines.append(
             "\n"
             + _(

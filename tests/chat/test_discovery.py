@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from icalendar import Calendar
 
+from conversations.competences import competence_name, skills_line
+from conversations.i18n import use_language
 from tests.chat.conftest import ChatWorld
 from tests.chat.helpers import PLACES, add_activities, onboard
 
@@ -19,7 +21,8 @@ SPECS = [
           competences=["digcomp:3.4"], descriptions={"en": "Build a robot."}),
     _spec("cv", "alfama", 2, "CV workshop", "Oficina de CV", topics=["jobs"]),
     _spec("hostile", "chiado", 3, HOSTILE, HOSTILE),
-    _spec("theatre", "graca", 4, "Youth theatre", "Teatro jovem", type="event"),
+    _spec("theatre", "graca", 4, "Youth theatre", "Teatro jovem", type="event",
+          competences=["lifecomp:s2", "http://data.europa.eu/esco/skill/5b7e-theatre"]),
     _spec("repair", "arroios", 5, "Repair café", "Café reparação"),
     _spec("green", "marvila", 6, "Green jobs", "Empregos verdes"),
     _spec("museum", "belem", 20, "Museum night", "Noite no museu"),
@@ -94,6 +97,13 @@ async def test_a_shared_link_opens_the_activity_for_a_newcomer(world: ChatWorld)
     await friend.start(f"act_{ids['theatre']}")
     card = await friend.wait_for_message()
     assert "Teatro jovem" in card.text
+    with use_language("pt"):
+        skills = skills_line(["lifecomp:s2", "esco"])
+        communication = competence_name("lifecomp:s2")
+    # The plain name of the one it knows, and a count for the ESCO skill; never the codes.
+    assert skills in card.text
+    assert skills.startswith(communication)
+    assert "LifeComp" not in card.text
     welcome = await friend.wait_for_message()
     assert welcome.inline_keyboard
 
