@@ -62,7 +62,9 @@ async def make_scene(database: Database) -> Scene:
             languages=["pt"],
             audience=[],
         )
-        ana = Learner(telegram_id=4242, first_name="Ana", language="en", interests=[])
+        # A name with a space: keys, hashes and proofs (base58, base64, hex) never hold one, so
+        # "her name is not in the credential" cannot fail by chance on a random signature.
+        ana = Learner(telegram_id=4242, first_name="Ana Sofia", language="en", interests=[])
         rui = Learner(telegram_id=4343, first_name="Rui", language="pt", interests=[])
         session.add_all([activity, ana, rui])
         await session.flush()

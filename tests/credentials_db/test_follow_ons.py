@@ -261,7 +261,7 @@ async def test_the_name_choice_changes_only_new_credentials(
                 for i in credential["credentialSubject"]["identifier"]
                 if i["identityType"] == "name"
             ]
-            assert names == (["Ana"] if named else [])
+            assert names == (["Ana Sofia"] if named else [])
             assert "4242" not in award.credential_json  # never the Telegram id
             verdict = await verify_locally(session, credential, BASE_URL, SECRET, NOW)
             assert verdict.valid, verdict.reasons
