@@ -182,7 +182,8 @@ STEPS = [
     Step("opens the first activity", press("1"), "🗓"),
     Step("saves it", save_first_activity, ""),
     Step("waits until the day of the activity", time_passes, "⏰ Reminder"),
-    Step("goes, and scans the organiser's QR code", check_in, "badge"),
+    # The badge, then what to do next (the sample data always has a follow-on for it).
+    Step("goes, and scans the organiser's QR code", check_in, "want to keep going"),
     Step("downloads the badge", download_badge, "-"),
     Step("checks the badge like an employer would", verify_badge, "-"),
     Step("asks for help", send("/help"), "how I can help"),
