@@ -79,6 +79,8 @@ async def running_bot(
             application if mode == "webhook" else None,
             secret,
             credentials=site,
+            bot_username=application.bot.username,
+            clock=services.clock,
         )
         async with web_server(web_app, settings.web_host, settings.web_port):
             if mode == "webhook":

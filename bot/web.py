@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from html import escape
 from typing import Any
 
 from aiohttp import web
@@ -14,9 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import Application
 
+from bot.web_city import Clock, add_city_routes
 from bot.web_credentials import CredentialSite, add_credential_routes
-from catalogue.cities import get_city, list_cities
-from credentials.stats import city_numbers
 from storage import Database, utcnow
 
 log = logging.getLogger(__name__)
@@ -61,71 +59,20 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "database": "ok"})
 
 
-_PAGE = """<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body{{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;
- padding:0 1rem;color:#1d2330}}
-h1{{color:#0b5cad}} .numbers{{display:grid;grid-template-columns:repeat(2,1fr);gap:1rem}}
-.numbers div{{background:#f1f5fb;border-radius:12px;padding:1rem}}
-.numbers b{{display:block;font-size:2rem;color:#0b5cad}} a{{color:#0b5cad}}
-</style></head><body>{body}</body></html>"""
-
-
-async def index(request: web.Request) -> web.Response:
-    """List the cities served here."""
-    async with request.app[DATABASE].session() as session:
-        cities = await list_cities(session)
-    items = "".join(
-        f'<li><a href="/cities/{escape(c.slug)}">{escape(c.name("en"))}</a></li>' for c in cities
-    )
-    body = f"<h1>Cities of Learning</h1><ul>{items}</ul>"
-    return web.Response(
-        text=_PAGE.format(lang="en", title="Cities of Learning", body=body),
-        content_type="text/html",
-    )
-
-
-async def city_page(request: web.Request) -> web.Response:
-    """A city's own page with the four numbers a city reports."""
-    async with request.app[DATABASE].session() as session:
-        city = await get_city(session, request.match_info["slug"])
-        if city is None:
-            raise web.HTTPNotFound(text="no such city")
-        numbers = await city_numbers(session, city.id, now=utcnow())
-    language = city.default_language
-    name = escape(city.name(language))
-    cells = (
-        (numbers.learners, "learners"),
-        (numbers.badges_issued, "badges issued"),
-        (numbers.published_activities, "published activities"),
-        (numbers.partners, "partners"),
-    )
-    figures = "".join(f"<div><b>{value:,}</b>{label}</div>" for value, label in cells)
-    body = f'<h1>{name}</h1><div class="numbers">{figures}</div>'
-    return web.Response(
-        text=_PAGE.format(lang=escape(language), title=name, body=body),
-        content_type="text/html",
-    )
-
-
 def build_web_app(
     database: Database,
     application: Application[Any, Any, Any, Any, Any, Any] | None = None,
     webhook_secret: str | None = None,
     *,
     credentials: CredentialSite | None = None,
+    bot_username: str | None = None,
+    clock: Clock = utcnow,
 ) -> web.Application:
     """Assemble the routes; the webhook route exists only when a secret is configured."""
     app = web.Application(client_max_size=MAX_UPDATE_BYTES)
     app[DATABASE] = database
-    routes = [
-        web.get("/", index),
-        web.get("/healthz", health),
-        web.get("/cities/{slug}", city_page),
-    ]
+    add_city_routes(app, database, bot_username, clock)
+    routes = [web.get("/healthz", health)]
     if application is not None and webhook_secret:
         app[APPLICATION] = application
         app[WEBHOOK_SECRET] = webhook_secret

@@ -107,3 +107,16 @@ def test_dates_numbers_and_distances_follow_the_locale() -> None:
         assert format_distance(0.34) == "340 м"
     with use_language("en"):
         assert ngettext("{count} badge", "{count} badges", 1200) == "1,200 badges"
+
+
+def test_no_string_is_translated_inside_an_f_string() -> None:
+    """`_()` inside an f-string is invisible to the extractor: never translated."""
+    inside = re.compile(r"""\bf(["']).*\{\s*(?:_|ngettext|N_)\(""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for package in ("bot", "conversations")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if inside.search(line)
+    ]
+    assert not found

@@ -16,6 +16,7 @@ from sqlalchemy import update
 
 from bot.web import build_web_app
 from bot.web_credentials import CredentialSite
+from catalogue.models import Occurrence
 from community.learners import forget_learner
 from community.models import Learner
 from credentials.achievements import ensure_activity_achievement
@@ -34,7 +35,9 @@ NODE = shutil.which("node")
 async def client(database: Database) -> AsyncIterator[TestClient[Any, Any]]:
     """An HTTP client of the web application with the credential pages added."""
     site = CredentialSite(database, BASE_URL, SECRET, lambda: NOW)
-    app = build_web_app(database, credentials=site)
+    app = build_web_app(
+        database, credentials=site, bot_username="colbot_demo_bot", clock=lambda: NOW
+    )
     async with TestClient(TestServer(app)) as test_client:
         yield test_client
 
@@ -211,12 +214,57 @@ async def test_the_city_page_reports_the_four_numbers(
     response = await client.get("/cities/lisbon")
     page = await response.text()
     assert response.status == 200
-    assert "<b>1</b>learners" in page
-    assert "<b>1</b>badges issued" in page
-    assert "<b>1</b>partners" in page
+    # The city's own language first (Lisbon's is Portuguese), singular after 1.
+    assert '<html lang="pt">' in page
+    assert "<h1>Lisboa</h1>" in page
+    assert "<b>1</b>badge emitido" in page
+    assert "<b>1</b>parceiro" in page
+    english = await (await client.get("/cities/lisbon?lang=en")).text()
+    assert "<b>1</b>learner<" in english
+    assert "<b>1</b>badge issued" in english
+    assert "<b>1</b>partner<" in english
     award_id, _uuid, _doc = await _award(database, scene)
     async with database.session() as session:
         await revoke_award(session, award_id, by="test", now=NOW)
     page = await (await client.get("/cities/lisbon")).text()
-    assert "<b>0</b>badges issued" in page
+    assert "<b>0</b>badges emitidos" in page
     assert (await client.get("/cities/atlantis")).status == 404
+
+
+async def test_the_city_page_shows_the_week_and_the_partners_safely(
+    client: TestClient[Any, Any], database: Database, scene: Scene
+) -> None:
+    """What is on this week links into the bot; feed and partner text is never markup."""
+    async with database.session() as session:
+        session.add(
+            Occurrence(
+                activity_id=scene.activity_id,
+                starts_at=NOW + timedelta(days=2),
+                ends_at=NOW + timedelta(days=2, hours=2),
+                source_tz="Europe/Lisbon",
+            )
+        )
+    page = await (await client.get("/cities/lisbon?lang=en")).text()
+    assert "Coming up this week" in page
+    assert "Robots &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>" not in page
+    assert f"https://t.me/colbot_demo_bot?start=act_{scene.activity_id}" in page
+    assert "https://t.me/colbot_demo_bot?start=city_lisbon" in page
+    assert "Museu &lt;da&gt; Cidade" in page
+    assert 'href="https://museu.example"' in page
+    assert "Mon, Mar 16 15:09" in page  # the session, in Lisbon's time
+    assert 'href="/cities/lisbon?lang=uk"' in page
+    ukrainian = await (await client.get("/cities/lisbon?lang=uk")).text()
+    assert '<html lang="uk">' in ukrainian
+    assert "Coming up this week" not in ukrainian
+    # An unknown language falls back to the city's own.
+    assert '<html lang="pt">' in await (await client.get("/cities/lisbon?lang=xx")).text()
+
+
+async def test_a_city_with_nothing_on_says_so(
+    client: TestClient[Any, Any], database: Database, scene: Scene
+) -> None:
+    page = await (await client.get("/cities/lisbon?lang=en")).text()
+    assert "Nothing is planned for this week yet" in page
+    index = await (await client.get("/")).text()
+    assert 'href="/cities/lisbon"' in index
