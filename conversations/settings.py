@@ -9,7 +9,7 @@ from catalogue.cities import get_city, list_cities
 from catalogue.models import City
 from catalogue.topics import Topic
 from community.learners import forget_learner, toggle_interest
-from conversations import onboarding
+from conversations import follows, onboarding
 from conversations.callbacks import Callback, pack, unpack
 from conversations.context import BotContext
 from conversations.i18n import LANGUAGES, _, current_language, match_language, set_language
@@ -30,6 +30,12 @@ def _settings_keyboard(consent: bool) -> InlineKeyboardMarkup:
         [
             InlineKeyboardButton(_("❤️ Interests"), callback_data=pack(JOURNEY, "topics")),
             InlineKeyboardButton(_("🔒 My data"), callback_data=pack(JOURNEY, "data")),
+        ],
+        # The following screen edits this message in place; /following opens it too.
+        [
+            InlineKeyboardButton(
+                _("🔔 Following and weekly news"), callback_data=pack(follows.JOURNEY, "list")
+            )
         ],
     ]
     if not consent:

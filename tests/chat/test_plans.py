@@ -118,8 +118,14 @@ async def test_following_a_topic_and_the_weekly_news(world: ChatWorld) -> None:
     clock = install_clock(world)
     ana = world.sandbox.user("Ana", language_code="pt")
     await person(world, ana, language="pt")
-    await ana.send("/following")
-    screen = await ana.wait_for_message(text_contains="🔔")
+    # From the settings, like from /following.
+    await ana.send("/settings")
+    settings = await ana.wait_for_message(text_contains="⚙️")
+    following = next(label for row in settings.buttons for label in row if "🔔" in label)
+    assert following == "🔔 O que sigo e novidades semanais"
+    await ana.press(settings, following)
+    screen = await ana.wait_for_edit(settings)
+    assert "📬" in (screen.text or "")
     await ana.press(screen, callback_data="fol:v1:topics")
     picker = await ana.wait_for_edit(screen)
     await ana.press(picker, callback_data="fol:v1:t:science")
