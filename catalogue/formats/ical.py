@@ -53,7 +53,7 @@ def parse(
     _check_nesting(text)
     try:
         calendars = parse_calendars(text)
-    except ValueError as error:
+    except (ValueError, TypeError) as error:  # icalendar raises both for values it cannot read
         detail = str(error).splitlines()[0][:120]
         raise FeedFormatError(f"the iCalendar data could not be read: {detail}") from None
     uid_lines = _uid_lines(text)

@@ -73,7 +73,12 @@ class _PlainLineParser(CalendarIcalParser):
                 name = head.group(1)
                 params = _parameters(head.group(2))
                 vals = line[head.end() :]
-                if name.upper() == "CATEGORIES" and "\\" not in vals and self.component:
+                if (
+                    name.upper() == "CATEGORIES"
+                    and "\\" not in vals
+                    and "VALUE" not in params  # another value type: icalendar decides
+                    and self.component
+                ):
                     self._add_categories(params, vals)
                     continue
                 if "\\" in vals:

@@ -39,6 +39,8 @@ LINES = [
     "categories:a,,b",
     "CATEGORIES:",
     "CATEGORIES:one",
+    "CATEGORIES;VALUE=TEXT:a,b",
+    "CATEGORIES;VALUE=INTEGER:1,2",
     "GEO:38.7;-9.1",
     "GEO:nowhere",
     "RRULE:FREQ=WEEKLY;COUNT=3",
@@ -88,8 +90,8 @@ def _both(text: str) -> tuple[Any, Any]:
     for parse in (lambda: Calendar.from_ical(text, multiple=True), lambda: parse_calendars(text)):
         try:
             trees.append([_tree(calendar) for calendar in parse()])
-        except ValueError as error:
-            trees.append(("refused", str(error)))
+        except (ValueError, TypeError) as error:
+            trees.append(("refused", type(error).__name__, str(error)))
     return trees[0], trees[1]
 
 
