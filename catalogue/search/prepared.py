@@ -10,6 +10,7 @@ IN lists) and other drivers take the ordinary path. Rows are plain tuples in col
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -116,10 +117,16 @@ async def fetch_all(
                 await driver.execute(_GENERIC)  # type: ignore[union-attr]
             else:  # SQLAlchemy opens the session's transaction first
                 await connection.exec_driver_sql(_GENERIC)
-        raw = await driver.fetch(compiled.sql, *parameters)  # type: ignore[union-attr]
+        try:
+            raw = await driver.fetch(compiled.sql, *parameters)  # type: ignore[union-attr]
+        except Exception:
+            if generic_plan:
+                # The transaction may be aborted (then its rollback undoes the SET LOCAL too);
+                # if it is not, the setting must not outlive this statement.
+                with contextlib.suppress(Exception):
+                    await driver.execute(_AUTO)  # type: ignore[union-attr]
+            raise
         if generic_plan:
-            # Only for this statement. After an error the transaction rolls back, and a SET
-            # LOCAL with it, so there is nothing to undo then.
             await driver.execute(_AUTO)  # type: ignore[union-attr]
     else:
         raw = await driver.execute_fetchall(compiled.sql, parameters)  # type: ignore[union-attr]

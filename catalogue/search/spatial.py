@@ -46,6 +46,8 @@ from catalogue.search.types import NearResult, SearchFilters
 KM_PER_DEGREE = radians(1) * EARTH_RADIUS_KM
 # Ring searches start this small and double, so a dense city reads few rows per query.
 FIRST_RING_KM = 0.05
+# A box around one point (in Earth radii, about 6 mm), to read every activity at that place.
+SAME_PLACE = 1e-9
 SLACK = 1.01
 _RTREE = table(
     "activity_rtree",
@@ -148,12 +150,33 @@ def _near_earth_statement(shape: Shape) -> Select:
     )
 
 
+def _place(row: Sequence[Any]) -> tuple[float, float]:
+    return row[_LATITUDE], row[_LONGITUDE]
+
+
 async def _nearest_earth(
     session: AsyncSession, probe: _Probe, shape: Shape, max_radius_km: float
 ) -> Found:
-    """PostgreSQL: a k-nearest-neighbour walk of the GiST index, bounded by the radius."""
-    values = {**probe.values(), "p_reach": max_radius_km / EARTH_RADIUS_KM}
-    rows = await fetch_all(session, _near_earth_statement(shape), values, generic_plan=True)
+    """PostgreSQL: a k-nearest-neighbour walk of the GiST index, bounded by the radius.
+
+    The walk orders by distance alone (a second sort key would stop PostgreSQL from walking the
+    index), so activities at one place come back in no set order. Pages must not overlap: one
+    row more than needed shows whether a place's activities run past the end, and then all of
+    them are read and the order settled by id (`_with_distances`).
+    """
+    statement = _near_earth_statement(shape)
+    values = {
+        **probe.values(),
+        "p_reach": max_radius_km / EARTH_RADIUS_KM,
+        "p_needed": probe.needed + 1,
+    }
+    rows = list(await fetch_all(session, statement, values, generic_plan=True))
+    if len(rows) > probe.needed and _place(rows[-1]) == _place(rows[-2]):
+        place = _place(rows[-1])
+        values |= {"p_lat": place[0], "p_lon": place[1], "p_reach": SAME_PLACE, "p_needed": None}
+        there = await fetch_all(session, statement, values, generic_plan=True)
+        rows = [row for row in rows if _place(row) != place]
+        rows += [row for row in there if _place(row) == place]
     return _with_distances(probe, rows, max_radius_km)
 
 

@@ -152,6 +152,18 @@ async def test_pages_do_not_overlap(lisbon: Lisbon) -> None:
     assert pages == [ids[0:3], ids[3:6], ids[6:7]]
 
 
+async def test_pages_do_not_overlap_at_one_venue(lisbon: Lisbon) -> None:
+    """Fifteen activities in one library are equally near: every one shows up exactly once."""
+    ids = [await lisbon.add(f"Sala {n}", at=MARVILA) for n in range(15)]
+    farther = await lisbon.add("Mais longe", at=BELEM)
+
+    first = await _near(lisbon, MARVILA, limit=10)
+    second = await _near(lisbon, MARVILA, limit=10, offset=10)
+
+    assert [hit.activity_id for hit in first.hits] == ids[:10]
+    assert [hit.activity_id for hit in second.hits] == [*ids[10:], farther]
+
+
 async def test_city_and_filters_apply(lisbon: Lisbon) -> None:
     free = await lisbon.add("Grátis", is_free=True, type="course")
     paid = await lisbon.add("Paga", is_free=False, type="workshop", at=MARVILA)
