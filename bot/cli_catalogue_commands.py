@@ -17,7 +17,7 @@ import aiohttp
 
 from bot.migrate import ensure_schema
 from bot.settings import Settings
-from catalogue.cities import CityError, get_city
+from catalogue.cities import CityError, get_city, list_cities
 from catalogue.feeds import (
     FeedAdminError,
     FeedHealth,
@@ -299,13 +299,16 @@ async def activities_command(args: argparse.Namespace, settings: Settings) -> in
                 hits = await search_text(
                     session, city_id=city_id, text=args.text, limit=args.limit, now=utcnow()
                 )
+            # Times as the bot shows them: on the clock of the activity's city.
+            zones = {city.id: city.timezone for city in await list_cities(session)}
     except _EXPECTED as exc:
         return _fail(str(exc))
     if not hits:
         print("nothing found")
     for hit in hits:
         distance = f"{hit.distance_km:5.1f} km" if hit.distance_km is not None else "        "
-        starts = _when(hit.starts_at, hit.source_tz or "UTC") if hit.starts_at else "no date"
+        zone = zones.get(hit.city_id, "UTC")
+        starts = _when(hit.starts_at, zone) if hit.starts_at else "no date"
         title = _cut(hit.title(args.language), 60)
         print(f"{hit.activity_id:>6}  {distance}  {starts:<21}  {title}")
     return 0

@@ -83,7 +83,8 @@ def _activity(
     title = escape(shorten(hit.title(language), TITLE_LIMIT))
     link = _bot_link(request, f"act_{hit.activity_id}")
     heading = f'<a href="{escape(link)}"><b>{title}</b></a>' if link else f"<b>{title}</b>"
-    facts = [when(hit.starts_at, hit.source_tz or city.timezone, now, all_day=hit.all_day)]
+    # The city's clock, as in the bot's own lists (a feed may give its times in UTC).
+    facts = [when(hit.starts_at, city.timezone, now, all_day=hit.all_day)]
     if hit.venue_name:
         facts.append(escape(shorten(hit.venue_name, 60)))
     if hit.online:

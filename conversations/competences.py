@@ -89,11 +89,12 @@ def competence_name(code: str) -> str | None:
 
 def skills_line(codes: Sequence[str], *, limit: int = 6) -> str:
     """Named competences, then how many others there are ("and 2 more")."""
-    names = list(dict.fromkeys(n for n in map(competence_name, codes) if n))
+    unique = list(dict.fromkeys(code.lower() for code in codes))
+    names = list(dict.fromkeys(n for n in map(competence_name, unique) if n))
     shown = names[:limit]
-    others = len(codes) - len(shown)
+    others = len(unique) - len(shown)
     if not shown:
-        return ngettext("{count} skill", "{count} skills", len(codes))
+        return ngettext("{count} skill", "{count} skills", len(unique))
     text = ", ".join(shown)
     if others > 0:
         text = _(

@@ -6,7 +6,7 @@ import asyncio
 import json
 import shutil
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -259,6 +259,25 @@ async def test_the_city_page_shows_the_week_and_the_partners_safely(
     assert "Coming up this week" not in ukrainian
     # An unknown language falls back to the city's own.
     assert '<html lang="pt">' in await (await client.get("/cities/lisbon?lang=xx")).text()
+
+
+async def test_the_city_page_tells_time_on_the_citys_clock(
+    database: Database, scene: Scene
+) -> None:
+    """A feed may give times in UTC; the page shows them as Lisbon's clocks do (summer: +1)."""
+    summer = datetime(2026, 7, 13, 12, 0, tzinfo=UTC)
+    async with database.session() as session:
+        session.add(
+            Occurrence(
+                activity_id=scene.activity_id,
+                starts_at=datetime(2026, 7, 15, 17, 0, tzinfo=UTC),
+                source_tz="UTC",
+            )
+        )
+    app = build_web_app(database, clock=lambda: summer)
+    async with TestClient(TestServer(app)) as summer_client:
+        page = await (await summer_client.get("/cities/lisbon?lang=en")).text()
+    assert "Wed, Jul 15 18:00" in page
 
 
 async def test_a_city_with_nothing_on_says_so(
