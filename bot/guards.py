@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from collections.abc import Callable, Coroutine
@@ -14,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.models import ProcessedUpdate
@@ -83,6 +84,10 @@ async def load_learner(update: Update, context: BotContext) -> None:
     set_language(learner.language)
 
 
+def _unchanged_edit(error: object) -> bool:
+    return isinstance(error, BadRequest) and "message is not modified" in str(error).lower()
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure with its update id; tell the person, in their language, what to do."""
     scope = current_scope.get()
@@ -98,6 +103,14 @@ async def on_error(update: object, context: BotContext) -> None:
                 Person(user.id, user.first_name, match_language(user.language_code)),
             )
             learner.is_active = False
+        return
+    if _unchanged_edit(context.error):
+        # A second tap on a button whose message already shows what it asks for: Telegram
+        # refuses to "edit" it into the same text. Nothing went wrong; stop the spinner.
+        query = update.callback_query if isinstance(update, Update) else None
+        if query is not None:
+            with contextlib.suppress(TelegramError):
+                await query.answer()
         return
     if scope is not None:
         scope.failed = True

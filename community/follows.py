@@ -50,10 +50,17 @@ async def _valid(session: AsyncSession, learner: Learner, kind: FollowKind, valu
     return value in neighbourhoods(city)
 
 
+class TooManyFollowsError(Exception):
+    """The learner already follows as many things as anyone may (`MAX_FOLLOWS`)."""
+
+
 async def toggle_follow(
     session: AsyncSession, learner: Learner, kind: FollowKind, value: str, now: datetime
 ) -> bool | None:
-    """Follow or unfollow; True when now followed, None when the value is not followable."""
+    """Follow or unfollow; True when now followed, None when the value is not followable.
+
+    Raises `TooManyFollowsError` when following one more would pass `MAX_FOLLOWS`.
+    """
     existing = await session.scalar(
         select(Follow).where(
             Follow.learner_id == learner.id, Follow.kind == kind.value, Follow.value == value
@@ -67,7 +74,7 @@ async def toggle_follow(
         return None
     count = len(await list_follows(session, learner.id))
     if count >= MAX_FOLLOWS:
-        return None
+        raise TooManyFollowsError(MAX_FOLLOWS)
     session.add(Follow(learner_id=learner.id, kind=kind.value, value=value, created_at=now))
     await session.flush()
     return True

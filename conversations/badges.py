@@ -9,7 +9,8 @@ from urllib.parse import quote, urlencode
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from conversations.callbacks import Callback, pack
+from catalogue.models import City
+from conversations.callbacks import Callback, pack, require_id
 from conversations.competences import competence_name
 from conversations.context import BotContext
 from conversations.i18n import N_, _, format_date, ngettext
@@ -34,6 +35,9 @@ JOURNEY = "badge"
 CAPTION_LIMIT = 1024
 _DESCRIPTION_LIMIT = 400
 _LIST_BUTTONS = 20
+# Room for the badge lines in My badges: Telegram takes 4,096 characters, and the headings
+# and the header need some of it.
+_TEXT_BUDGET = 3_200
 
 
 class Action(StrEnum):
@@ -68,7 +72,10 @@ def award_caption(view: AwardView) -> str:
     )
     if view.revoked:
         caption += "\n\n" + _("⛔ This badge has been revoked.")
-    return _shorten(caption, CAPTION_LIMIT)
+    # The parts were shortened before escaping: what shows stays under Telegram's 1,024
+    # characters (a test checks the longest case in every language), and cutting the HTML
+    # here could break an entity or drop the revoked line.
+    return caption
 
 
 def _share_url(view: AwardView) -> str:
@@ -129,32 +136,46 @@ async def _badges_text(context: BotContext) -> tuple[str, list[AwardView]]:
     groups = await badges_by_competence(
         context.db, context.learner.id, context.services.public_base_url
     )
+    city = await context.db.get(City, context.learner.city_id) if context.learner.city_id else None
+    zone = city.timezone if city else None
     seen: dict[int, AwardView] = {}
     lines: list[str] = []
+    length = 0
+    shown: set[int] = set()
+    full = False
     for group in groups:
+        seen.update((view.award_id, view) for view in group.awards if view.award_id not in seen)
         title = (competence_name(group.code) or group.label) if group.code else _("Other badges")
-        lines.append(
-            "\n"
-            + _(
-                "<b>{competence}</b>: {earned} of {available}",
-                competence=title,
-                earned=group.earned,
-                available=group.available,
-            )
+        heading = "\n" + _(
+            "<b>{competence}</b>: {earned} of {available}",
+            competence=title,
+            earned=group.earned,
+            available=group.available,
         )
-        for view in group.awards:
-            seen.setdefault(view.award_id, view)
-            lines.append(
-                _(
-                    "• {name} ({issuer}, {date})",
-                    name=view.name,
-                    issuer=view.issuer_name,
-                    date=format_date(view.issued_at),
-                )
+        entries = [
+            _(
+                "• {name} ({issuer}, {date})",
+                name=_shorten(view.name, 80),
+                issuer=_shorten(view.issuer_name, 60),
+                date=format_date(view.issued_at, timezone=zone),
             )
+            for view in group.awards
+        ]
+        size = sum(len(text) + 1 for text in (heading, *entries))
+        if full or length + size > _TEXT_BUDGET:
+            full = True  # keep the order: once a group does not fit, the rest wait too
+            continue
+        lines += [heading, *entries]
+        length += size
+        shown.update(view.award_id for view in group.awards)
     header = ngettext(
         "🏅 <b>You have {count} badge</b>", "🏅 <b>You have {count} badges</b>", len(seen)
     )
+    hidden = len(seen) - len(shown)
+    if hidden:
+        lines.append(
+            "\n" + ngettext("…and {count} more badge.", "…and {count} more badges.", hidden)
+        )
     return header + "\n" + "\n".join(lines), list(seen.values())
 
 
@@ -226,7 +247,7 @@ async def show_badges(update: Update, context: BotContext) -> None:
 async def _owned(update: Update, context: BotContext, callback: Callback) -> Award | None:
     """The award named by the button, only if it belongs to the person pressing it."""
     try:
-        return await own_award(context.db, context.learner.id, int(callback.arg(0)))
+        return await own_award(context.db, context.learner.id, require_id(callback.arg(0)))
     except (AwardError, ValueError):
         await update.callback_query.answer(_("That badge isn't yours."), show_alert=True)
         return None

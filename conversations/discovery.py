@@ -6,6 +6,7 @@ any list can be paged or widened later without anything kept in memory.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,7 +30,7 @@ from catalogue.search import (
 from community.preferences import LivePosition, get_live, set_live
 from conversations.activity_card import send_calendar_file, send_card, send_map
 from conversations.activity_view import list_line, shorten
-from conversations.callbacks import Callback, pack, unpack
+from conversations.callbacks import Callback, pack, parse_int, require_id, unpack
 from conversations.context import BotContext
 from conversations.discovery_filters import filters_button, on_filter, search_filters
 from conversations.discovery_filters import summary as filters_summary
@@ -379,14 +380,29 @@ async def on_button(update: Update, context: BotContext) -> None:
     await query.answer()
 
 
+def _finite(text: str) -> float:
+    """A coordinate or radius from button data; "nan", "inf" and junk raise ValueError."""
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
+
+
+def _page(text: str) -> int:
+    page = parse_int(text, high=10_000)
+    if page is None:
+        raise ValueError(text)
+    return page
+
+
 async def _on_open(update: Update, context: BotContext, callback: Callback) -> None:
-    await send_card(update, context, int(callback.arg(0)))
+    await send_card(update, context, require_id(callback.arg(0)))
 
 
 async def _on_near(update: Update, context: BotContext, callback: Callback) -> None:
-    latitude, longitude = float(callback.arg(0)), float(callback.arg(1))
-    radius = min(max(float(callback.arg(2, "3")), 0.5), 50.0)
-    page = max(int(callback.arg(3, "0")), 0)
+    latitude, longitude = _finite(callback.arg(0)), _finite(callback.arg(1))
+    radius = min(max(_finite(callback.arg(2, "3")), 0.5), 50.0)
+    page = _page(callback.arg(3, "0"))
     await show_near(update, context, latitude, longitude, radius, page)
 
 
@@ -394,7 +410,7 @@ async def _on_list(update: Update, context: BotContext, callback: Callback) -> N
     kind = WindowKind(callback.arg(0))
     if kind == WindowKind.CUSTOM:
         raise ValueError(kind)
-    await show_window(update, context, kind, max(int(callback.arg(1, "0")), 0))
+    await show_window(update, context, kind, _page(callback.arg(1, "0")))
 
 
 async def _on_filter(update: Update, context: BotContext, callback: Callback) -> None:
@@ -402,7 +418,7 @@ async def _on_filter(update: Update, context: BotContext, callback: Callback) ->
         return
     origin = callback.args[2:]
     if origin[:1] == ("n",) and len(origin) == 4:
-        latitude, longitude, radius = float(origin[1]), float(origin[2]), float(origin[3])
+        latitude, longitude, radius = (_finite(value) for value in origin[1:4])
         await show_near(update, context, latitude, longitude, min(max(radius, 0.5), 50.0), 0)
     elif origin[:1] == ("w",) and len(origin) == 2 and origin[1] != WindowKind.CUSTOM:
         await show_window(update, context, WindowKind(origin[1]), 0)
@@ -411,11 +427,11 @@ async def _on_filter(update: Update, context: BotContext, callback: Callback) ->
 
 
 async def _on_ics(update: Update, context: BotContext, callback: Callback) -> None:
-    await send_calendar_file(update, context, int(callback.arg(0)))
+    await send_calendar_file(update, context, require_id(callback.arg(0)))
 
 
 async def _on_map(update: Update, context: BotContext, callback: Callback) -> None:
-    await send_map(update, context, int(callback.arg(0)))
+    await send_map(update, context, require_id(callback.arg(0)))
 
 
 _ACTIONS = {

@@ -16,12 +16,19 @@ from catalogue.models import Activity, ActivityStatus, City, Occurrence, Partner
 from catalogue.topics import Topic
 from community.digest import mute_digest
 from community.dispatch import Due
-from community.follows import Followed, describe_follows, neighbourhoods, toggle_follow, unfollow
+from community.follows import (
+    Followed,
+    TooManyFollowsError,
+    describe_follows,
+    neighbourhoods,
+    toggle_follow,
+    unfollow,
+)
 from community.models import FollowKind
 from community.preferences import DIGEST_HOURS, DigestPreferences, get_digest, set_digest
-from conversations.callbacks import Callback, pack
+from conversations.callbacks import Callback, pack, parse_id, parse_int
 from conversations.context import BotContext, Reply
-from conversations.i18n import _, current_language, format_skeleton, ngettext
+from conversations.i18n import _, current_language, format_skeleton, ngettext, plain
 from conversations.keyboards import rows, topic_keyboard
 from conversations.labels import TOPIC_LABELS
 from conversations.routing import button_handler
@@ -105,7 +112,7 @@ async def _following(context: BotContext) -> Reply:
             )
         )
     keyboard = [
-        [InlineKeyboardButton(f"❌ {_label(f)}", callback_data=pack(JOURNEY, "un", f.id))]
+        [InlineKeyboardButton(plain(f"❌ {_label(f)}"), callback_data=pack(JOURNEY, "un", f.id))]
         for f in followed
     ]
     keyboard.append(
@@ -263,11 +270,23 @@ async def render_digest(session: AsyncSession, due: Due) -> Reply | None:
 async def _name(context: BotContext, kind: FollowKind, value: str) -> str:
     if kind is FollowKind.TOPIC:
         return str(TOPIC_LABELS[Topic(value)]) if value in TOPIC_CODES else value
-    if kind is FollowKind.PARTNER and value.isdigit():
-        partner = await context.db.get(Partner, int(value))
+    partner_id = parse_id(value) if kind is FollowKind.PARTNER else None
+    if partner_id is not None:
+        partner = await context.db.get(Partner, partner_id)
         return partner.name if partner else value
     place = neighbourhoods(await _city(context)).get(value)
     return str(place.get("name", value)) if place else value
+
+
+async def _limit_alert(update: Update, limit: TooManyFollowsError) -> None:
+    await update.callback_query.answer(
+        _(
+            "You follow {count} things already, the most I can keep. Stop following "
+            "something in /following first.",
+            count=limit.args[0],
+        ),
+        show_alert=True,
+    )
 
 
 async def _on_toggle(update: Update, context: BotContext, callback: Callback) -> None:
@@ -281,36 +300,50 @@ async def _on_toggle(update: Update, context: BotContext, callback: Callback) ->
             show_alert=True,
         )
         return
-    result = await toggle_follow(
-        context.db, context.learner, kind, value, context.services.clock()
-    )
+    try:
+        result = await toggle_follow(
+            context.db, context.learner, kind, value, context.services.clock()
+        )
+    except TooManyFollowsError as limit:
+        await _limit_alert(update, limit)
+        return
     if result is None:
         await query.answer(_("That button is from an earlier message."))
         return
     name = await _name(context, kind, value)
     if result:
         await query.answer(
-            _(
-                "🔔 You follow {name} now. Once a week I'll tell you what's new. See /following",
-                name=name,
+            plain(
+                _(
+                    "🔔 You follow {name} now. Once a week I'll tell you what's new. "
+                    "See /following",
+                    name=name,
+                )
             )
         )
     else:
-        await query.answer(_("🔕 You don't follow {name} any more.", name=name))
+        await query.answer(plain(_("🔕 You don't follow {name} any more.", name=name)))
 
 
 async def _on_picker(update: Update, context: BotContext, callback: Callback) -> None:
     """A topic or place in a picker: toggle it and redraw the picker."""
     kind = FollowKind.TOPIC if callback.action == "t" else FollowKind.PLACE
-    result = await toggle_follow(
-        context.db, context.learner, kind, callback.arg(0), context.services.clock()
-    )
     query = update.callback_query
-    if result is None:
+    if not context.learner.consent:
         await query.answer(
             _("Turn on badges and reminders in /settings first, so I may keep what you follow."),
             show_alert=True,
         )
+        return
+    try:
+        result = await toggle_follow(
+            context.db, context.learner, kind, callback.arg(0), context.services.clock()
+        )
+    except TooManyFollowsError as limit:
+        await _limit_alert(update, limit)
+        return
+    if result is None:
+        await query.answer(_("That button is from an earlier message."))
         return
     await query.answer()
     reply = await (_topics(context) if kind is FollowKind.TOPIC else _places(context))
@@ -318,9 +351,9 @@ async def _on_picker(update: Update, context: BotContext, callback: Callback) ->
 
 
 async def _on_unfollow(update: Update, context: BotContext, callback: Callback) -> None:
-    value = callback.arg(0)
-    if value.isdigit():
-        await unfollow(context.db, context.learner.id, int(value))
+    follow_id = parse_id(callback.arg(0))
+    if follow_id is not None:
+        await unfollow(context.db, context.learner.id, follow_id)
     await update.callback_query.answer(_("Done: you don't follow it any more."))
     await show_following(update, context)
 
@@ -339,9 +372,8 @@ async def _on_mute(update: Update, context: BotContext, callback: Callback) -> N
 
 async def _on_slot(update: Update, context: BotContext, callback: Callback) -> None:
     current = get_digest(context.learner)
-    value = callback.arg(0)
-    if value.isdigit():
-        number = int(value)
+    number = parse_int(callback.arg(0), high=23)
+    if number is not None:
         if callback.action == "day" and 0 <= number <= 6:
             set_digest(context.learner, DigestPreferences(number, current.hour, current.muted))
         elif callback.action == "hour" and number in DIGEST_HOURS:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, tzinfo
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -138,6 +138,15 @@ def _(msgid: str, /, **kwargs: Any) -> str:
             _reported.add(key)
             log.warning("untranslated string for %s: %r", key[0], msgid)
     return _render(translated, msgid, kwargs)
+
+
+def plain(text: str) -> str:
+    """A translated text for a place Telegram shows as plain text (buttons, pop-up answers).
+
+    `_` escapes the values it fills in for HTML messages; without HTML those escapes would
+    show as "&amp;" and "&lt;".
+    """
+    return unescape(text)
 
 
 def ngettext(singular: str, plural: str, n: int, /, **kwargs: Any) -> str:

@@ -85,7 +85,7 @@ def build_handlers(
         await (route or show_menu)(update, context)
 
     return [
-        CommandHandler("help", show_help),
+        CommandHandler("help", show_help, filters=filters.ChatType.PRIVATE),
         CommandHandler("menu", show_menu, filters=filters.ChatType.PRIVATE),
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & MENU_TEXT, on_menu_text),
     ]

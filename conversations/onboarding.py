@@ -19,7 +19,7 @@ from community.consent import AgeBand, consent_age
 from community.learners import record_consent, set_age_band, toggle_interest
 from community.models import Learner
 from conversations import activity_card, checkin
-from conversations.callbacks import Callback, pack, unpack
+from conversations.callbacks import Callback, pack, parse_id, unpack
 from conversations.context import BotContext
 from conversations.filters import IN_ONBOARDING, PRIVATE
 from conversations.i18n import (
@@ -64,8 +64,7 @@ def _payload_city(args: list[str] | None) -> str | None:
 def _payload_activity(args: list[str] | None) -> int | None:
     if not args or not args[0].lower().startswith("act_"):
         return None
-    number = args[0][4:]
-    return int(number) if number.isdigit() and len(number) < 12 else None
+    return parse_id(args[0][4:])
 
 
 async def start(update: Update, context: BotContext) -> None:

@@ -18,7 +18,7 @@ from community.plans import (
     toggle_reminders,
 )
 from community.preferences import get_reminders
-from conversations.callbacks import Callback, pack
+from conversations.callbacks import Callback, pack, parse_id
 from conversations.context import BotContext, Reply
 from conversations.i18n import _
 from conversations.reminders import moment, short
@@ -116,8 +116,7 @@ def _refusal(error: PlanError) -> str:
 
 
 def _activity_id(callback: Callback) -> int | None:
-    value = callback.arg(0)
-    return int(value) if value.isdigit() else None
+    return parse_id(callback.arg(0))
 
 
 async def _on_save(update: Update, context: BotContext, callback: Callback) -> None:
@@ -174,13 +173,13 @@ async def _on_drop(update: Update, context: BotContext, callback: Callback) -> N
 async def _on_follow_up(update: Update, context: BotContext, callback: Callback) -> None:
     """Yes / No under "did you go?": record attendance for yes, then say thanks."""
     query = update.callback_query
-    value = callback.arg(0)
+    plan_id = parse_id(callback.arg(0))
     went = callback.action == "went"
     answer = (
         await answer_follow_up(
-            context.db, context.learner, int(value), went=went, now=context.services.clock()
+            context.db, context.learner, plan_id, went=went, now=context.services.clock()
         )
-        if value.isdigit()
+        if plan_id is not None
         else None
     )
     if answer is None:

@@ -21,7 +21,7 @@ from community.preferences import (
 )
 from community.reminders import activity_timezone, reschedule_learner, snooze, stop_reminders
 from conversations import follows
-from conversations.callbacks import Callback, pack
+from conversations.callbacks import Callback, pack, parse_id, parse_int
 from conversations.context import BotContext, Reply
 from conversations.i18n import N_, LazyString, _, format_skeleton
 from conversations.routing import button_handler
@@ -226,8 +226,8 @@ async def _changed(update: Update, context: BotContext, preferences: ReminderPre
 
 
 async def _on_offset(update: Update, context: BotContext, callback: Callback) -> None:
-    minutes = callback.arg(0)
-    if not minutes.isdigit() or int(minutes) not in OFFSET_CHOICES:
+    minutes = parse_int(callback.arg(0))
+    if minutes is None or minutes not in OFFSET_CHOICES:
         await update.callback_query.answer(_("That button is from an earlier message."))
         return
     await update.callback_query.answer()
@@ -265,8 +265,7 @@ async def _on_prefs(update: Update, context: BotContext, _callback: Callback) ->
 
 
 def _reminder_id(callback: Callback) -> int | None:
-    value = callback.arg(0)
-    return int(value) if value.isdigit() else None
+    return parse_id(callback.arg(0))
 
 
 async def _on_snooze(update: Update, context: BotContext, callback: Callback) -> None:

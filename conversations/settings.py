@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from catalogue.cities import get_city, list_cities
@@ -98,8 +101,12 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(_("That button is from an earlier message."))
         await show_settings(update, context)
         return
-    await query.answer()
-    await handler(update, context, callback)
+    try:
+        await handler(update, context, callback)
+    finally:
+        # Stop the button's spinner, unless the handler already answered (with an alert).
+        with contextlib.suppress(BadRequest):
+            await query.answer()
 
 
 async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
