@@ -112,7 +112,6 @@ async def _issue(args: argparse.Namespace, settings: Settings) -> int:
             public_base_url=settings.public_base_url,
             secret_key=secret,
             now=utcnow(),
-            include_name=args.with_name,
         )
         award = result.award
     state = "issued" if result.created else "already issued"

@@ -13,7 +13,6 @@ def add_parsers(sub: Any) -> None:
     issue = actions.add_parser("issue", help="award an achievement to a learner")
     issue.add_argument("--learner", type=int, required=True, help="the learner's Telegram id")
     issue.add_argument("--achievement", type=int, required=True, help="the achievement's id")
-    issue.add_argument("--with-name", action="store_true", help="put the first name in it")
     export = actions.add_parser("export", help="write a learner's badges (JSON and PNG)")
     export.add_argument("--learner", type=int, required=True, help="the learner's Telegram id")
     export.add_argument("--out", type=Path, required=True, help="the folder to write to")

@@ -50,6 +50,7 @@ _PAGE = """<!doctype html>
 body{{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;
  color:#1d2330}} h1{{color:#0b5cad;margin-bottom:.2rem}} img{{max-width:12rem}}
 .ok{{background:#e8f5e9;color:#1b5e20}} .bad{{background:#ffebee;color:#8e1b1b}}
+.unknown{{background:#fff8e1;color:#6d4c00}}
 .verdict{{border-radius:12px;padding:1rem;margin:1rem 0}} a{{color:#0b5cad}}
 .badge{{display:flex;gap:1rem;align-items:center;margin:1rem 0}} dt{{font-weight:bold}}
 </style></head><body>{body}</body></html>"""
@@ -120,7 +121,23 @@ async def _award(request: web.Request) -> tuple[Any, AwardView]:
         award = await award_by_uuid(session, request.match_info["uuid"])
         if award is None:
             raise web.HTTPNotFound(text="no such credential")
+        if award.learner_id is None and _names_its_holder(credential_of(award)):
+            # The learner deleted their account, and this credential carries their name (they
+            # chose that): it is no longer published here. Copies they shared still verify,
+            # since that needs only the issuer's DID document and the status list.
+            raise web.HTTPGone(
+                text="The person who earned this badge deleted their account, so it is no "
+                "longer shown here."
+            )
         return award, await award_view(session, award, site.public_base_url)
+
+
+def _names_its_holder(credential: dict[str, Any]) -> bool:
+    subject = credential.get("credentialSubject") or {}
+    identifiers = subject.get("identifier") or []
+    return any(
+        isinstance(item, dict) and item.get("identityType") == "name" for item in identifiers
+    )
 
 
 async def credential_json(request: web.Request) -> web.Response:
@@ -143,14 +160,27 @@ async def credential_png(request: web.Request) -> web.Response:
     )
 
 
-def _verdict_html(result: VerificationResult) -> str:
-    if result.valid:
+def _verdict_html(result: VerificationResult, *, revoked: bool) -> str:
+    """The verdict; ``revoked`` is what our own records say, whatever the check could read."""
+    if result.valid and not revoked and result.status == "active":
         return (
             '<div class="verdict ok">'
             + escape(_("✅ Genuine: the signature checks out and the badge has not been revoked."))
             + "</div>"
         )
-    if result.status == "revoked":
+    if result.valid and not revoked:
+        # Signed by the issuer, but the revocation list could not be read here.
+        return (
+            '<div class="verdict unknown">'
+            + escape(
+                _(
+                    "✅ The signature checks out. Whether the badge is still valid could not "
+                    "be checked right now."
+                )
+            )
+            + "</div>"
+        )
+    if revoked or result.status == "revoked":
         message = _("⛔ This badge has been revoked.")
     else:
         message = _("⚠️ This badge could not be verified.")
@@ -192,7 +222,7 @@ async def credential_page(request: web.Request) -> web.Response:
         body = (
             f'<div class="badge"><img src="{escape(view.png_url)}" alt=""><div>'
             f"<h1>{escape(view.name)}</h1><p>{escape(view.description)}</p></div></div>"
-            f"{_verdict_html(result)}{details}{skills}{links}"
+            f"{_verdict_html(result, revoked=award.revoked)}{details}{skills}{links}"
         )
         return _html(language, view.name, body)
 

@@ -15,7 +15,6 @@ from credentials.awards import award_view
 from credentials.checkin import read_checkin
 from credentials.follow_ons import award_follow_ons
 from credentials.issuing import issue_award
-from credentials.portfolio import name_on_badges
 
 
 async def check_in(update: Update, context: BotContext, payload: str) -> bool:
@@ -52,7 +51,6 @@ async def check_in(update: Update, context: BotContext, payload: str) -> bool:
         public_base_url=services.public_base_url,
         secret_key=secret,
         now=now,
-        include_name=await name_on_badges(context.db, learner.id),
     )
     if result.created:
         view = await award_view(context.db, result.award, services.public_base_url)

@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.models import PlaylistItem
 from credentials.issuing import issue_award
 from credentials.models import Achievement, AchievementRequirement, Award
-from credentials.portfolio import name_on_badges
 
 
 def _complete(needs: dict[int, set[int]], have: set[int]) -> set[int]:
@@ -89,7 +88,6 @@ async def award_follow_ons(
     now: datetime,
 ) -> list[Award]:
     """Award every playlist and meta-badge the learner now qualifies for; return the new ones."""
-    include_name = await name_on_badges(session, learner_id)
     created: list[Award] = []
     tried: set[int] = set()
     # A follow-on can complete another (a meta-badge requiring a playlist badge): repeat until
@@ -104,7 +102,6 @@ async def award_follow_ons(
                 public_base_url=public_base_url,
                 secret_key=secret_key,
                 now=now,
-                include_name=include_name,
             )
             if result.created:
                 created.append(result.award)

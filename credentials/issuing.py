@@ -76,10 +76,13 @@ async def issue_award(
     public_base_url: str,
     secret_key: bytes,
     now: datetime,
-    include_name: bool = False,
     evidence: Sequence[ob3.Evidence] = (),
 ) -> AwardResult:
-    """Award an achievement to a learner once: sign an OB 3.0 credential and store it."""
+    """Award an achievement to a learner once: sign an OB 3.0 credential and store it.
+
+    The learner's first name goes in only when they chose it (`Holder.include_name`); no
+    caller can decide that for them.
+    """
     existing = await _existing(session, learner_id, achievement_id)
     if existing is not None:
         return AwardResult(existing, created=False)
@@ -95,7 +98,7 @@ async def issue_award(
     slot = await allocate_slot(session, partner.id)
     salt = secrets.token_hex(16)
     identifiers = [ob3.IdentityObject.hashed_identifier(holder.identifier, salt=salt)]
-    if include_name and learner.first_name:
+    if holder.include_name and learner.first_name:
         identifiers.append(ob3.IdentityObject.plain_name(learner.first_name))
     credential_uuid = str(uuid.uuid4())
     badge = to_ob3(achievement, public_base_url, learner.language)

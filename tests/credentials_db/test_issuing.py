@@ -23,6 +23,7 @@ from credentials.issuing import (
     unrevoke_award,
 )
 from credentials.models import Award, IssuerKey
+from credentials.portfolio import set_name_on_badges
 from storage import Database
 from tests.credentials_db.conftest import BASE_URL, NOW, SECRET, Scene
 from tests.privacy import mentions
@@ -114,7 +115,9 @@ async def test_a_deleted_learner_leaves_a_valid_anonymous_credential(
 
 
 async def test_the_name_only_when_asked(database: Database, scene: Scene) -> None:
-    credential = _credential((await _issue(database, scene, include_name=True)).award)
+    async with database.session() as session:
+        await set_name_on_badges(session, scene.learner_id, True)
+    credential = _credential((await _issue(database, scene)).award)
     identifiers = credential["credentialSubject"]["identifier"]
     assert {"type": "IdentityObject", "identityHash": "Ana Sofia", "identityType": "name",
             "hashed": False} in identifiers  # fmt: skip

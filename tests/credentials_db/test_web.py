@@ -21,7 +21,7 @@ from community.learners import forget_learner
 from community.models import Learner
 from credentials.achievements import ensure_activity_achievement
 from credentials.issuing import issue_award, revoke_award
-from credentials.portfolio import disable_portfolio, enable_portfolio
+from credentials.portfolio import disable_portfolio, enable_portfolio, set_name_on_badges
 from credentials.verify import extract_credential, verify_credential
 from storage import Database
 from tests.credentials_db.conftest import BASE_URL, NOW, SECRET, Scene
@@ -287,3 +287,40 @@ async def test_a_city_with_nothing_on_says_so(
     assert "Nothing is planned for this week yet" in page
     index = await (await client.get("/")).text()
     assert 'href="/cities/lisbon"' in index
+
+
+async def test_a_web_copy_without_the_status_list_does_not_claim_too_much(
+    database: Database, scene: Scene
+) -> None:
+    """A replica without the secret key cannot read status lists: it never says "not revoked"
+    for a revoked badge, and says plainly when it could not check."""
+    award_id, uuid, _credential = await _award(database, scene)
+    without_key = CredentialSite(database, BASE_URL, None, lambda: NOW)
+    app = build_web_app(database, credentials=without_key)
+    async with TestClient(TestServer(app)) as replica:
+        unchecked = await (await replica.get(f"/credentials/{uuid}?lang=en")).text()
+        assert "could not be checked right now" in unchecked
+        assert "has not been revoked" not in unchecked
+        async with database.session() as session:
+            await revoke_award(session, award_id, by="test", now=NOW)
+        revoked = await (await replica.get(f"/credentials/{uuid}?lang=en")).text()
+    assert "This badge has been revoked" in revoked
+    assert "has not been revoked" not in revoked
+
+
+async def test_a_deleted_learners_named_badge_is_no_longer_published(
+    client: TestClient[Any, Any], database: Database, scene: Scene
+) -> None:
+    """Her name was on it because she chose so; after she deletes her account it is not shown."""
+    async with database.session() as session:
+        await set_name_on_badges(session, scene.learner_id, True)
+    _award_id, uuid, credential = await _award(database, scene)
+    assert mentions(credential, "Ana Sofia")
+    async with database.session() as session:
+        await forget_learner(session, scene.learner_id)
+    for path in (f"/credentials/{uuid}", f"/credentials/{uuid}.json", f"/credentials/{uuid}.png"):
+        response = await client.get(path)
+        assert response.status == 410, path
+        assert not mentions(await response.text(), "Ana Sofia")
+    # The copy she shared still verifies: the issuer's key and the status list are public.
+    assert (await _verify_over_http(client, credential)).valid
