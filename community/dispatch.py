@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,7 +31,11 @@ from storage import Database
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+# A claim this close to the end of its lease is renewed before each send, so a slow run never
+# sends a row that another process may already have claimed again.
+RENEW_BEFORE = timedelta(minutes=1)
 MAX_ATTEMPTS = 5
+LOST = "lost"  # the claim ran out and another run took the row: not sent by this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +155,16 @@ async def claim_due(
         ]
 
 
+async def renew(database: Database, due: Due, now: datetime) -> bool:
+    """Extend this run's claim on ``due`` from ``now``; False when the row is no longer ours."""
+    async with database.session() as session:
+        result = await session.execute(
+            update(Reminder).where(_ours(due)).values(claimed_until=now + LEASE),
+            execution_options={"synchronize_session": False},
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def _ours(due: Due) -> Any:
     return and_(
         Reminder.id == due.id,
@@ -240,17 +255,36 @@ async def dispatch_due(
     *,
     batch: int = 100,
     max_batches: int = 20,
+    clock: Callable[[], datetime] | None = None,
 ) -> DispatchReport:
-    """Claim and deliver what is due, batch after batch; stop early when rate limited."""
+    """Claim and deliver what is due, batch after batch; stop early when rate limited.
+
+    ``now`` is the time the run starts; the time spent since is added to it for every claim
+    and lease (or ``clock`` is read), so a slow run (Telegram waits, many rows) keeps its leases
+    honest.
+    """
     report = DispatchReport()
     blocked: set[int] = set()
+    started = time.monotonic()
+
+    def current() -> datetime:
+        if clock is not None:
+            return clock()
+        return now + timedelta(seconds=time.monotonic() - started)
+
     for _ in range(max_batches):
-        claimed = await claim_due(database, now, limit=batch)
+        claimed_at = current()
+        claimed = await claim_due(database, claimed_at, limit=batch)
         if not claimed:
             break
         report.claimed += len(claimed)
         stale = _superseded(claimed)
         for index, due in enumerate(claimed):
+            if current() >= claimed_at + LEASE - RENEW_BEFORE and not await renew(
+                database, due, current()
+            ):
+                report.outcomes[LOST] = report.outcomes.get(LOST, 0) + 1
+                continue
             if not due.deliverable or due.learner_id in blocked or due.id in stale:
                 delivery = Delivery(Outcome.GONE)
             else:
@@ -259,7 +293,7 @@ async def dispatch_due(
                 except Exception:
                     log.exception("reminder %s: delivery failed", due.id)
                     delivery = Delivery(Outcome.FAILED)
-            await finish(database, due, delivery, now)
+            await finish(database, due, delivery, current())
             if delivery.outcome is Outcome.BLOCKED:
                 blocked.add(due.learner_id)
             report.outcomes[delivery.outcome.value] = (

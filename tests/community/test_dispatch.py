@@ -6,6 +6,7 @@ import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from community.dispatch import LEASE, Delivery, Due, Outcome, claim_due, dispatch_due
@@ -163,3 +164,43 @@ async def test_two_dispatchers_on_two_engines_send_each_row_once(
     assert sum(r.claimed for r in reports) == len(learners)
     assert all(r.claimed > 0 for r in reports)  # both really took part
     assert (await _statuses(database)) == Counter({"sent": len(learners)})
+
+
+@pytest.mark.parametrize(
+    ("batch", "minutes"),
+    [
+        # One row per batch: the second batch is claimed 4 minutes in, so its lease must run
+        # from then, not from the start of the run.
+        (1, (4, 6)),
+        # Both rows in one batch: after a 4.5-minute first send the second row's lease is
+        # nearly out, so it is renewed before sending.
+        (2, (4.5, 5.5)),
+    ],
+)
+async def test_a_slow_run_keeps_its_leases(
+    database: Database, batch: int, minutes: tuple[float, float]
+) -> None:
+    """Run A's sends are slow; run B starts while A is busy with its last row. B must find
+    nothing to take, so every reminder reaches its person exactly once."""
+    await _plans(database, 2)
+    sent: Counter[int] = Counter()
+    moment = [DAY_BEFORE]
+    other_runs: list[int] = []
+
+    async def run_b(due: Due) -> Delivery:
+        sent[due.id] += 1
+        return Delivery(Outcome.SENT)
+
+    async def slow_a(due: Due) -> Delivery:
+        sent[due.id] += 1
+        step = len(sent) - 1
+        moment[0] = DAY_BEFORE + timedelta(minutes=minutes[step])
+        if step == 1:  # B starts while A is still sending its last row
+            other_runs.append((await dispatch_due(database, run_b, moment[0])).claimed)
+        return Delivery(Outcome.SENT)
+
+    await dispatch_due(database, slow_a, DAY_BEFORE, batch=batch, clock=lambda: moment[0])
+
+    assert sorted(sent.values()) == [1, 1]
+    assert other_runs == [0]
+    assert (await _statuses(database))["sent"] == 2
