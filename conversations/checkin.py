@@ -52,13 +52,6 @@ async def check_in(update: Update, context: BotContext, payload: str) -> bool:
         secret_key=secret,
         now=now,
     )
-    if result.created:
-        view = await award_view(context.db, result.award, services.public_base_url)
-        await send_award(context.bot, chat_id, view)
-    else:
-        await context.bot.send_message(
-            chat_id, _("You already have this badge. Find it in 🏅 My badges.")
-        )
     # Also when the badge was there already: a playlist defined since then may now be complete.
     follow_ons = await award_follow_ons(
         context.db,
@@ -67,10 +60,18 @@ async def check_in(update: Update, context: BotContext, payload: str) -> bool:
         secret_key=secret,
         now=now,
     )
-    for award in follow_ons:
-        await send_award(
-            context.bot, chat_id, await award_view(context.db, award, services.public_base_url)
+    awards = [result.award, *follow_ons] if result.created else follow_ons
+    views = [await award_view(context.db, award, services.public_base_url) for award in awards]
+    # The badges are issued: keep them before talking to Telegram. Issuing locked the issuer's
+    # status list; holding that lock through slow sends would make everyone checking in at the
+    # same event wait in line (and a failed send must not take the badge away).
+    await context.db.commit()
+    if not result.created:
+        await context.bot.send_message(
+            chat_id, _("You already have this badge. Find it in 🏅 My badges.")
         )
+    for view in views:
+        await send_award(context.bot, chat_id, view)
     if result.created:
         await send_next_steps(context.bot, chat_id, context.db, activity.id, now=now)
     return True

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+
+import pytest
 
 from credentials.checkin import checkin_payload
 from credentials.verify import extract_credential
@@ -56,3 +59,27 @@ async def test_a_forged_code_is_refused(world: ChatWorld) -> None:
     refusal = await user.wait_for_message()
     assert "doesn't work" in refusal.text
     assert not refusal.photo
+
+
+async def test_a_slow_send_does_not_hold_up_the_next_person(world: ChatWorld) -> None:
+    """At an event everyone scans at once. The badge is kept before it is sent, so one slow
+    send does not make the next person (same organiser) wait for it."""
+    if world.database.dialect != "postgresql":
+        pytest.skip("SQLite serves one update at a time by design")
+    ids = await add_activities(world.database, SPECS)
+    kai = await onboard(world, "Kai")
+    lia = await onboard(world, "Lia")
+    world.sandbox.faults.inject("sendPhoto", kai.id, delay=3.0)
+    loop = asyncio.get_running_loop()
+
+    async def scan(user: object, key: str) -> float:
+        await user.start(checkin_payload(ids[key], SECRET_KEY.encode()))  # type: ignore[attr-defined]
+        award = await user.wait_for_message(timeout=10)  # type: ignore[attr-defined]
+        assert award.photo
+        return loop.time()
+
+    kai_scan = asyncio.create_task(scan(kai, "robotics"))
+    await asyncio.sleep(0.3)  # Kai's badge is issued and on its slow way
+    lia_done = await scan(lia, "coding")
+    kai_done = await kai_scan
+    assert lia_done < kai_done - 1.5  # Lia did not wait for Kai's send
