@@ -17,6 +17,7 @@ from catalogue.records import ActivityRecord, OccurrenceRecord, ParseResult
 # Dates outside this range are almost always placeholders ("9999-12-31") or typing errors.
 MIN_YEAR = 1900
 MAX_YEAR = 9998
+WARNING_CHARS = 300
 MAX_WARNINGS = 200
 _SAFE_ZONE = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
 
@@ -58,7 +59,12 @@ class ParseContext:
         self.window_end = self.window_start + timedelta(days=self.window_days)
 
     def warn(self, where: str, message: str) -> None:
-        """Record one warning line, keeping the list bounded for huge broken feeds."""
+        """Record one warning line, keeping the list bounded for huge broken feeds.
+
+        Feed text quoted in a warning reaches terminals and logs: control characters (escape
+        sequences, line breaks) become spaces and the line is cut at a readable length.
+        """
+        message = "".join(c if c.isprintable() else " " for c in message[:WARNING_CHARS])
         if len(self.warnings) < MAX_WARNINGS:
             self.warnings.append(f"{where}: {message}" if where else message)
         else:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from html.parser import HTMLParser
 from typing import Any
 
 from catalogue.formats.errors import FeedFormatError
@@ -11,31 +11,30 @@ from catalogue.formats.jsonld import load_json, read_documents
 from catalogue.formats.prelude import open_text
 from catalogue.records import ParseResult
 
+_SCRIPT_OPEN = re.compile(r"<script\b([^<>]*)>", re.IGNORECASE)
+_TYPE = re.compile(r"""\btype\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 
-class _ScriptCollector(HTMLParser):
-    """Collects (line, text) of every JSON-LD script block."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[int, str]] = []
-        self._current: list[str] | None = None
-        self._line = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "script":
-            return
-        kind = (dict(attrs).get("type") or "").split(";", 1)[0].strip().lower()
-        if kind == "application/ld+json":
-            self._current, self._line = [], self.getpos()[0]
-
-    def handle_data(self, data: str) -> None:
-        if self._current is not None:
-            self._current.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._current is not None:
-            self.blocks.append((self._line, "".join(self._current)))
-            self._current = None
+def _scripts(page: str) -> list[tuple[int, str]]:
+    """(line, text) of every JSON-LD script block, read in one linear pass over the page."""
+    lowered = page.lower()
+    blocks: list[tuple[int, str]] = []
+    position, line = 0, 1
+    while (start := lowered.find("<script", position)) >= 0:
+        line += page.count("\n", position, start)
+        position = start + len("<script")
+        opening = _SCRIPT_OPEN.match(page, start)
+        if opening is None:
+            continue
+        end = lowered.find("</script", opening.end())
+        body_end = len(page) if end < 0 else end
+        kind = _TYPE.search(opening.group(1))
+        declared = next((g for g in kind.groups() if g is not None), "") if kind else ""
+        if declared.split(";", 1)[0].strip().lower() == "application/ld+json":
+            blocks.append((line, page[opening.end() : body_end]))
+        line += page.count("\n", start, body_end)
+        position = body_end
+    return blocks
 
 
 def _unwrap(script: str) -> str:
@@ -59,14 +58,12 @@ def parse(
     text, ctx = open_text(
         data, now=now, default_tz=default_tz, window_days=window_days, default_lang=default_lang
     )
-    collector = _ScriptCollector()
-    collector.feed(text)
-    collector.close()
-    if not collector.blocks:
+    blocks = _scripts(text)
+    if not blocks:
         raise FeedFormatError('the HTML page has no <script type="application/ld+json"> block')
     documents: list[tuple[str, Any]] = []
     first_error: FeedFormatError | None = None
-    for line, script in collector.blocks:
+    for line, script in blocks:
         what = f"the JSON-LD script starting on line {line}"
         try:
             documents.append((f"script on line {line}, ", load_json(_unwrap(script), what)))

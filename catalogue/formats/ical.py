@@ -30,7 +30,7 @@ from catalogue.records import ActivityRecord, ActivityType, OccurrenceRecord, Pa
 Props = dict[str, list[Any]]
 _GEO_URI = re.compile(r"^geo:\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)", re.IGNORECASE)
 _UID_LINE = re.compile(r"^UID[;:]", re.IGNORECASE)
-_LOOKS_HTML = re.compile(r"<[a-zA-Z/][^>]*>")
+_LOOKS_HTML = re.compile(r"<[a-zA-Z/][^<>]*>")  # never crosses a "<": linear on "<a<a<a…"
 
 
 def parse(
@@ -285,6 +285,8 @@ class _Series:
         )
         for warning in expansion.warnings:
             ctx.warn(self.where, warning)
+        if expansion.lossy:
+            ctx.complete = False
         return expansion.starts
 
     def _overrides(self, overrides: list[Props]) -> tuple[set[datetime], list[OccurrenceRecord]]:

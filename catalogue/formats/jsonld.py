@@ -235,6 +235,8 @@ class _NodeReader:
         )
         for warning in expansion.warnings:
             ctx.warn(where, warning)
+        if expansion.lossy:
+            ctx.complete = False
         found = (
             ctx.occurrence(begin, begin + length if length else None, zone.key)
             for begin in expansion.starts

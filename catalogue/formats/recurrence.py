@@ -15,6 +15,9 @@ MAX_STEPS = 20_000
 SUBDAILY = frozenset({"SECONDLY", "MINUTELY", "HOURLY"})
 _FREQ = re.compile(r"(?:^|;)FREQ=([A-Z]+)", re.IGNORECASE)
 _UNTIL = re.compile(r"UNTIL=(\d{8})(T\d{6})?(Z?)", re.IGNORECASE)
+_INTERVAL = re.compile(r"(?:^|;)INTERVAL=(\d{1,4})(?:;|$)", re.IGNORECASE)
+_COUNT = re.compile(r"(?:^|;)COUNT=", re.IGNORECASE)
+_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
 
 
 @dataclass
@@ -23,6 +26,9 @@ class Expansion:
 
     starts: list[datetime] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Some sessions may be missing (a rule not understood, or stopped early): the read is not
+    # complete, so nothing of the feed may be retired on its strength.
+    lossy: bool = False
 
 
 def _until_in_utc(rule: str, dtstart: datetime) -> str:
@@ -37,6 +43,22 @@ def _until_in_utc(rule: str, dtstart: datetime) -> str:
         return "UNTIL=" + utc.strftime("%Y%m%dT%H%M%SZ")
 
     return _UNTIL.sub(convert, rule)
+
+
+def _moved_forward(rule: str, dtstart: datetime, window_start: datetime) -> datetime:
+    """A later start for the same series, so an old daily or weekly rule needs few steps.
+
+    Moving by whole periods (days or weeks times INTERVAL) keeps every later session where it
+    was; a COUNT counts from the real start, so such rules are left alone.
+    """
+    freq = _FREQ.search(rule)
+    days = _PERIOD_DAYS.get(freq.group(1).upper()) if freq else None
+    if days is None or _COUNT.search(rule):
+        return dtstart
+    interval = _INTERVAL.search(rule)
+    period = timedelta(days=days * max(1, int(interval.group(1)) if interval else 1))
+    periods = (window_start - dtstart) // period - 1
+    return dtstart + period * periods if periods > 0 else dtstart
 
 
 def expand(
@@ -63,9 +85,11 @@ def expand(
             )
             continue
         try:
-            series.rrule(rrulestr(_until_in_utc(rule, dtstart), dtstart=dtstart))  # type: ignore[arg-type]
+            first = _moved_forward(rule, dtstart, window_start)
+            series.rrule(rrulestr(_until_in_utc(rule, dtstart), dtstart=first))  # type: ignore[arg-type]
         except (ValueError, TypeError, OverflowError) as error:
-            out.warnings.append(f"repeat rule {rule!r} not understood ({error}); ignored")
+            out.warnings.append(f"repeat rule {rule[:200]!r} not understood ({error}); ignored")
+            out.lossy = True
             continue
         has_rule = True
     if not has_rule:
@@ -80,6 +104,7 @@ def expand(
         steps += 1
         if steps > MAX_STEPS:
             out.warnings.append(f"repeat rule needs more than {MAX_STEPS} steps; stopped early")
+            out.lossy = True
             break
         if start > window_end:
             break

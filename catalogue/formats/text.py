@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import html
 import re
-from html.parser import HTMLParser
 
 _XML_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECASE)
@@ -53,41 +52,50 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
     )
 
 
-class _TextExtractor(HTMLParser):
-    """Collects the visible text of an HTML fragment."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIPPED_TAGS:
-            self._skipping += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-        elif tag == "li":
-            self.parts.append("\n• ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIPPED_TAGS:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
+# A tag's name and attributes end at the next ">" and never cross a "<", so each attempt to
+# read a tag stops at the next "<": the whole scan is linear in the text, whatever it holds
+# (the standard library's HTMLParser slows down quadratically on inputs like "<a<a<a...").
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)(?:[\s/][^<>]*)?>|<[!?][^<>]*>")
+MAX_HTML_CHARS = 50_000  # far more than any description shows; the rest is dropped
 
 
 def html_to_text(fragment: str) -> str:
     """Strip tags from an HTML description, keeping paragraph breaks, as plain text."""
     if "<" not in fragment:
         return tidy_text(html.unescape(fragment))
-    extractor = _TextExtractor()
-    extractor.feed(fragment)
-    extractor.close()
-    return tidy_text("".join(extractor.parts))
+    fragment = fragment[:MAX_HTML_CHARS]
+    parts: list[str] = []
+    skipping: set[str] = set()
+    position, size = 0, len(fragment)
+    while position < size:
+        opening = fragment.find("<", position)
+        if opening < 0:
+            opening = size
+        if not skipping:
+            parts.append(fragment[position:opening])
+        if opening == size:
+            break
+        if fragment.startswith("<!--", opening):
+            closing = fragment.find("-->", opening + 4)
+            position = size if closing < 0 else closing + 3
+            continue
+        tag = _TAG.match(fragment, opening)
+        if tag is None:  # a lone "<", as in "a < b": it is text
+            if not skipping:
+                parts.append("<")
+            position = opening + 1
+            continue
+        position = tag.end()
+        name = (tag.group(2) or "").lower()
+        if name in _SKIPPED_TAGS:
+            (skipping.discard if tag.group(1) else skipping.add)(name)
+        elif skipping:
+            continue
+        elif name in _BLOCK_TAGS:
+            parts.append("\n")
+        elif name == "li" and not tag.group(1):
+            parts.append("\n• ")
+    return tidy_text(html.unescape("".join(parts)))
 
 
 def tidy_text(text: str) -> str:

@@ -62,8 +62,10 @@ _LANGUAGE_NAMES: dict[str, str] = {
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", re.I)
 _TRUE = frozenset({"1", "true", "yes", "y", "sim", "s", "x", "free", "gratuito", "grátis"})
 _FALSE = frozenset({"0", "false", "no", "n", "não", "nao", "paid", "pago"})
-_AGE_RANGE = re.compile(r"^\s*(\d{1,3})?\s*(?:-|–|to|a)\s*(\d{1,3})?\s*\+?\s*$")
-_AGE_PLUS = re.compile(r"^\s*(\d{1,3})\s*\+\s*$")
+# Matched against a short text with single spaces (see age_range), so they cannot backtrack.
+_AGE_RANGE = re.compile(r"^(\d{1,3})? ?(?:-|–|to|a) ?(\d{1,3})? ?\+?$")
+_AGE_PLUS = re.compile(r"^(\d{1,3}) ?\+$")
+_AGE_TEXT_LIMIT = 24
 
 
 def activity_type(value: str | None) -> ActivityType | None:
@@ -123,6 +125,11 @@ def flag(value: str | None) -> bool | None:
 
 def age_range(value: str) -> tuple[int | None, int | None] | None:
     """Parse "16-29", "18+", "-25"; None when it is not an age range."""
+    if len(value) > _AGE_TEXT_LIMIT * 4:
+        return None
+    value = " ".join(value.split())
+    if len(value) > _AGE_TEXT_LIMIT:
+        return None
     plus = _AGE_PLUS.match(value)
     if plus:
         return int(plus.group(1)), None
@@ -189,13 +196,20 @@ def _rfc822(text: str) -> datetime | None:
         return None
 
 
+MAX_DURATION = timedelta(days=3 * 366)  # longer is a typo, and would overflow far dates
+
+
 def duration(value: str) -> timedelta | None:
-    """An ISO 8601 duration such as PT1H30M or P1D (no months or years)."""
+    """An ISO 8601 duration such as PT1H30M or P1D (no months or years); None past 3 years."""
     match = _ISO_DURATION.match(value.strip())
     if not match or not any(match.groups()):
         return None
     weeks, days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
-    return timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        length = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:
+        return None
+    return length if length <= MAX_DURATION else None
 
 
 def web_url(value: str | None) -> str | None:

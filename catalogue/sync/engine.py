@@ -25,8 +25,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+import aiohttp
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.feeds import FILE_SCHEME
@@ -212,9 +212,17 @@ async def _parse(
         return f"reading the feed took longer than {limit:g} seconds; stopped"
     except FeedError as exc:
         return str(exc)
-    except (ValueError, TypeError, RecursionError, UnicodeError) as exc:
+    except Exception as exc:
+        # Whatever a hostile body makes a parser raise (a date out of range, a broken
+        # structure) marks the feed as failing instead of escaping the sync.
         log.warning("feed %s: parser error", target.owner.feed_id, exc_info=True)
-        return f"the feed could not be read ({type(exc).__name__}: {exc})"
+        return f"the feed could not be read ({type(exc).__name__}: {_short(str(exc))})"
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """One line of an error, bounded, without control characters from the feed."""
+    line = "".join(c if c.isprintable() else " " for c in text[: limit * 2])
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 async def _write(
@@ -304,7 +312,7 @@ async def _read_body(
             last_modified=last_modified,
             body_hash=body_hash,
         )
-    except SQLAlchemyError as exc:
+    except Exception as exc:
         log.exception("feed %s: the write failed", target.owner.feed_id)
         error = f"the activities could not be saved ({type(exc).__name__}); nothing was changed"
         return await _fail(
@@ -355,6 +363,11 @@ async def sync_feed(
     except FeedError as exc:
         elapsed = time.perf_counter() - started
         return await _fail(database, target, str(exc), now, rng, fetch_seconds=elapsed)
+    except (OSError, ValueError, aiohttp.ClientError) as exc:
+        log.warning("feed %s: unexpected fetch error", target.owner.feed_id, exc_info=True)
+        error = f"the feed could not be fetched ({type(exc).__name__})"
+        elapsed = time.perf_counter() - started
+        return await _fail(database, target, error, now, rng, fetch_seconds=elapsed)
     fetch_seconds = time.perf_counter() - started
     if fetched.status == "not_modified":
         return await _skip(
