@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from catalogue.texts import in_language
 from storage import Base, UTCDateTime, utcnow
 
 
@@ -144,12 +145,12 @@ class Activity(Base):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def title(self, language: str) -> str:
-        """Return the title in ``language``, else any title the feed gave."""
-        return self.titles.get(language) or next(iter(self.titles.values()), "")
+        """Return the title in ``language``, else English, else any title the feed gave."""
+        return in_language(self.titles, language)
 
     def description(self, language: str) -> str:
-        """Return the description in ``language``, else any description."""
-        return self.descriptions.get(language) or next(iter(self.descriptions.values()), "")
+        """Return the description in ``language``, else English, else any description."""
+        return in_language(self.descriptions, language)
 
 
 class Occurrence(Base):

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import Activity, ActivityStatus, City, Occurrence
+from catalogue.texts import in_language
 from community.models import Attendance, Learner, Plan, PlanStatus, Reminder, ReminderKind
 from community.reminders import cancel_pending, schedule_plan
 
@@ -48,7 +49,7 @@ class PlanView:
 
     def title(self, language: str) -> str:
         """Return the title in ``language``, else any title."""
-        return self.titles.get(language) or next(iter(self.titles.values()), "")
+        return in_language(self.titles, language)
 
 
 async def _live_activity(session: AsyncSession, activity_id: int) -> Activity | None:

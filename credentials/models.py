@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from catalogue.texts import in_language
 from storage import Base, UTCDateTime, utcnow
 
 
@@ -90,19 +91,15 @@ class Achievement(Base):
 
     def name(self, language: str) -> str:
         """Return the name in ``language``, else English, else any."""
-        return _pick(self.names, language)
+        return in_language(self.names, language)
 
     def description(self, language: str) -> str:
         """Return the description in ``language``, else English, else any."""
-        return _pick(self.descriptions, language)
+        return in_language(self.descriptions, language)
 
     def criteria_text(self, language: str) -> str:
         """Return how the badge is earned in ``language``, else English, else any."""
-        return _pick(self.criteria, language)
-
-
-def _pick(texts: dict[str, str], language: str) -> str:
-    return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
+        return in_language(self.criteria, language)
 
 
 class AchievementRequirement(Base):

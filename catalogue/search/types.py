@@ -1,9 +1,11 @@
-"""Plain values that search takes and returns; only the standard library is imported here."""
+"""Plain values that search takes and returns; no database or web code is imported here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+
+from catalogue.texts import in_language
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,7 @@ class ActivityHit:
 
     def title(self, language: str) -> str:
         """Return the title in ``language``, else any title."""
-        return self.titles.get(language) or next(iter(self.titles.values()), "")
+        return in_language(self.titles, language)
 
 
 @dataclass(frozen=True, slots=True)
