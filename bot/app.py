@@ -109,6 +109,7 @@ def command_list() -> list[BotCommand]:
     return [
         BotCommand("start", _("Start again")),
         BotCommand("menu", _("Main menu")),
+        BotCommand("near", _("Things to do near you")),
         BotCommand("plans", _("What you saved and where you're going")),
         BotCommand("following", _("Topics and places you follow")),
         BotCommand("reminders", _("When I remind you")),

@@ -67,6 +67,11 @@ def _last_with_buttons(tour: Tour) -> ChatMessage:
     return next(m for m in reversed(tour.demo.user.messages_from_bot()) if m.inline_keyboard)
 
 
+def _reply_label(tour: Tour, mark: str) -> str:
+    keyboard = tour.demo.user.reply_keyboard() or []
+    return next(label for row in keyboard for label in row if label.startswith(mark))
+
+
 def press(label: str) -> Action:
     """Press an inline button of the latest message that has buttons."""
 
@@ -95,11 +100,13 @@ def share(place: str) -> Action:
 
 
 def near_me(place: str) -> Action:
-    """Tap the menu's Near me button, which shares the location."""
+    """Tap the menu's Near me button, then the button that shares the location."""
 
     async def act(tour: Tour) -> object:
-        label = next(b for row in tour.demo.user.reply_keyboard() or [] for b in row if "📍" in b)
-        return await tour.demo.user.press_reply_button(label, location=PLACES[place])
+        user = tour.demo.user
+        await user.press_reply_button(_reply_label(tour, "📍"))
+        await user.wait_for_message(text_contains="Or pick a place")
+        return await user.press_reply_button(_reply_label(tour, "📍"), location=PLACES[place])
 
     return act
 

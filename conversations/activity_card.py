@@ -23,8 +23,19 @@ JOURNEY = "act"
 def card_keyboard(
     details: ActivityDetails, bot_username: str, language: str
 ) -> InlineKeyboardMarkup:
-    """Save, going, reminders, calendar, share, sign-up and map buttons for one activity."""
+    """Save, going, reminders, calendar, share, sign-up and map buttons for one activity.
+
+    An activity no longer on offer keeps only what still helps: following its organiser or
+    topic, and a way to what else is on.
+    """
     activity_id = details.activity.id
+    if not details.active:
+        other = InlineKeyboardButton(
+            _("🗓 What's on this week"), callback_data=pack(JOURNEY, "list", "week", 0)
+        )
+        return InlineKeyboardMarkup(
+            [[button] for button in follow_buttons(details.activity)] + [[other]]
+        )
     keyboard = [
         [
             InlineKeyboardButton(_("⭐ Save"), callback_data=pack("plan", "save", activity_id)),
@@ -81,6 +92,11 @@ async def send_calendar_file(update: Update, context: BotContext, activity_id: i
     """Send the activity's upcoming dates as an .ics file."""
     now = context.services.clock()
     details = await activity_details(context.db, activity_id, now=now, limit=20)
+    if details is not None and not details.active:
+        await context.bot.send_message(
+            update.effective_chat.id, _("Sorry, this activity is not on offer any more.")
+        )
+        return
     if details is None or not details.upcoming:
         await context.bot.send_message(
             update.effective_chat.id, _("This activity has no dates coming up.")

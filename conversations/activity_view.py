@@ -13,6 +13,7 @@ from conversations.i18n import (
     LazyString,
     Markup,
     _,
+    format_day,
     format_distance,
     format_skeleton,
     ngettext,
@@ -59,7 +60,7 @@ def when(start: datetime | None, timezone: str, now: datetime, *, all_day: bool 
         return _("today {time}", time=time).strip() if time else _("today")
     if day == today + timedelta(days=1):
         return _("tomorrow {time}", time=time).strip() if time else _("tomorrow")
-    date = format_skeleton(start, "EEEdMMM", timezone)
+    date = format_day(start, timezone)
     return f"{date} {time}".strip()
 
 
@@ -100,9 +101,11 @@ def card_text(details: ActivityDetails, language: str, now: datetime) -> str:
         "by {organiser} · {type}", organiser=details.partner.name, type=type_label(activity.type)
     )
     lines = [_("<b>{title}</b>", title=shorten(activity.title(language), 200)), organiser, ""]
-    if not details.active:
-        lines.append(_("❌ This activity was cancelled."))
-    lines += _date_lines(details, now) + _fact_lines(details)
+    if details.active:
+        lines += _date_lines(details, now)
+    else:
+        lines.append(_("❌ This activity is no longer on offer."))
+    lines += _fact_lines(details)
     description = activity.description(language)
     if description:
         lines += ["", _("{text}", text=shorten(description, DESCRIPTION_LIMIT))]
@@ -110,7 +113,9 @@ def card_text(details: ActivityDetails, language: str, now: datetime) -> str:
         lines += ["", _("🧩 Skills: {skills}", skills=skills_line(activity.competences))]
     if activity.accessibility:
         lines.append(_("♿ {notes}", notes=shorten(activity.accessibility, 200)))
-    if details.active:
+    if details.active and activity.online and activity.latitude is None:
+        lines += ["", _("🏅 Leads to a badge: take part, and use the organiser's check-in link.")]
+    elif details.active:
         lines += ["", _("🏅 Leads to a badge: go, and scan the organiser's QR code to get it.")]
     return "\n".join(lines)
 
@@ -128,7 +133,7 @@ def _date_lines(details: ActivityDetails, now: datetime) -> list[str]:
     more = details.upcoming_total - len(details.upcoming)
     if more > 0:
         lines.append(ngettext("   and {count} more date", "   and {count} more dates", more))
-    if not details.upcoming and details.active:
+    if not details.upcoming:
         lines.append(_("🗓 No dates coming up right now."))
     return lines
 

@@ -15,8 +15,15 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
+from catalogue.cities import nearest_city
 from catalogue.geo import haversine_km, valid_point
 from catalogue.models import City
 from catalogue.search import (
@@ -37,6 +44,7 @@ from conversations.discovery_filters import summary as filters_summary
 from conversations.i18n import _, current_language, format_distance
 from conversations.keyboards import location_keyboard, main_menu, rows
 from conversations.menu import MENU_TEXT, send_menu
+from conversations.places import MAX_PLACES, Place, is_outside, place_at, places, reach_km
 
 JOURNEY = "act"
 PAGE = 5
@@ -105,6 +113,7 @@ async def _show(
     markup: InlineKeyboardMarkup,
     *,
     replace: int | None = None,
+    fresh: bool = False,
 ) -> int:
     """Edit the list in place (a list button, or a live location's list), else send it new.
 
@@ -115,7 +124,7 @@ async def _show(
     if replace is not None:
         await context.bot.edit_message_text(text, chat_id, replace, reply_markup=markup)
         return replace
-    if query is not None and query.message is not None:
+    if query is not None and query.message is not None and not fresh:
         await query.edit_message_text(text, reply_markup=markup)
         return query.message.message_id
     sent = await context.bot.send_message(chat_id, text, reply_markup=markup)
@@ -127,31 +136,27 @@ async def _show(
 
 async def ask_location(update: Update, context: BotContext) -> None:
     """Ask for the location; offer the city centre and neighbourhoods for those who can't."""
-    city = await _city(context)
-    buttons = []
-    if city is not None:
-        places = [{"name": _("City centre"), "lat": city.latitude, "lon": city.longitude}]
-        places += list(city.neighbourhoods)[:11]
-        buttons = [
-            InlineKeyboardButton(
-                str(place["name"]),
-                callback_data=pack(
-                    JOURNEY, "near", f"{place['lat']:.4f}", f"{place['lon']:.4f}", 3, 0
-                ),
-            )
-            for place in places
-        ]
+    chat_id = update.effective_chat.id
     await context.bot.send_message(
-        update.effective_chat.id,
-        _("Share your location and I'll show you what's on near you."),
-        reply_markup=location_keyboard(),
+        chat_id,
+        _("📍 Tap <b>Share my location</b> below and I'll show you what's on near you."),
+        reply_markup=location_keyboard(back_to_menu=True),
     )
-    if buttons:
+    city = await _city(context)
+    if city is not None:
         await context.bot.send_message(
-            update.effective_chat.id,
+            chat_id,
             _("Or pick a place:"),
-            reply_markup=InlineKeyboardMarkup(rows(buttons, 3)),
+            reply_markup=_places_keyboard(city),
         )
+
+
+def _places_keyboard(city: City) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(place.name, callback_data=pack(JOURNEY, "place", place.index))
+        for place in places(city)
+    ]
+    return InlineKeyboardMarkup(rows(buttons, 3))
 
 
 async def on_location(update: Update, context: BotContext) -> None:
@@ -196,53 +201,108 @@ async def show_near(
     radius_km: float,
     page_number: int,
     *,
+    place: Place | None = None,
     replace: int | None = None,
+    fresh: bool = False,
 ) -> int | None:
-    """One page of activities near a point, with paging and a wider search; its message id."""
+    """One page of activities near a point, with paging and a wider search; its message id.
+
+    The list edits the message whose button was pressed, or ``replace``; ``fresh`` sends it new.
+    """
     city = await _city(context)
     now = context.services.clock()
     if city is None or not valid_point(latitude, longitude):
         await send_menu(update, context, _("Please choose your city first in ⚙️ Settings."))
         return None
+    if is_outside(city, latitude, longitude):
+        text, markup = await _elsewhere(context, city, latitude, longitude)
+        return await _show(update, context, text, markup, replace=replace, fresh=fresh)
+    reach = reach_km(city)
+    radius_km = min(radius_km, reach)
     result = await near(
         context.db,
         city_id=city.id,
         latitude=latitude,
         longitude=longitude,
         radius_km=radius_km,
+        max_radius_km=reach,
         limit=PAGE + 1,
         offset=page_number * PAGE,
         filters=search_filters(context.learner),
         now=now,
     )
     page = Page(result.hits[:PAGE], len(result.hits) > PAGE)
-    header = _(
-        "📍 <b>Near you</b> (within {distance})", distance=format_distance(result.radius_km)
-    )
+    distance = format_distance(result.radius_km)
+    if place is None:
+        header = _("📍 <b>Near you</b> (within {distance})", distance=distance)
+    else:
+        header = _(
+            "📍 <b>Near {place}</b> (within {distance})", place=place.name, distance=distance
+        )
     if page.hits:
         text = _list_text(header, page, page_number * PAGE + 1, city, now)
     else:
         text = _(
-            "I found nothing coming up within {distance} of you. Try a wider search, "
-            "or tap 🗓 This week.",
-            distance=format_distance(result.radius_km),
+            "I found nothing coming up within {distance} of you. Tap 🗓 This week to see "
+            "everything on in your city.",
+            distance=distance,
         )
     text = _with_filters(text, context)
     point = (f"{latitude:.4f}", f"{longitude:.4f}")
     radius = round(result.radius_km, 1)
-    wider = pack(JOURNEY, "near", *point, min(round(radius * 2, 1), 50), 0)
-    extra = [
-        [InlineKeyboardButton(_("🔍 Look further away"), callback_data=wider)],
-        [filters_button(context.learner, ("n", *point, str(radius)))],
-    ]
-    previous = pack(JOURNEY, "near", *point, radius, page_number - 1) if page_number else None
-    following = pack(JOURNEY, "near", *point, radius, page_number + 1)
+    named = (place.index,) if place is not None else ()
+    # The search has already widened as far as the city reaches, so no "look further" button.
+    extra = [[filters_button(context.learner, ("n", *point, str(radius)))]]
+    previous = (
+        pack(JOURNEY, "near", *point, radius, page_number - 1, *named) if page_number else None
+    )
+    following = pack(JOURNEY, "near", *point, radius, page_number + 1, *named)
     return await _show(
         update,
         context,
         text,
         _list_keyboard(page, page_number * PAGE + 1, previous, following, extra),
         replace=replace,
+        fresh=fresh,
+    )
+
+
+async def _elsewhere(
+    context: BotContext, city: City, latitude: float, longitude: float
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A point outside the learner's city: offer the city it is in, or places of their own."""
+    language = context.learner.language
+    nearest = await nearest_city(context.db, latitude, longitude)
+    other = nearest.city
+    if other.id != city.id and nearest.distance_km <= reach_km(other):
+        switch = pack(JOURNEY, "city", other.id, f"{latitude:.4f}", f"{longitude:.4f}")
+        return (
+            _(
+                "📍 That place is closer to another City of Learning: {other}. "
+                "Switch to it to see what's on there? (Your city now: {city}.)",
+                other=other.name(language),
+                city=city.name(language),
+            ),
+            InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(
+                            _("🏙 Switch to {other}", other=other.name(language)),
+                            callback_data=switch,
+                        )
+                    ]
+                ]
+            ),
+        )
+    distance = haversine_km(city.latitude, city.longitude, latitude, longitude)
+    return (
+        _(
+            "📍 That place is too far away for me: {distance} from the centre of your city "
+            "({city}). Pick a place there:",
+            distance=format_distance(distance),
+            city=city.name(language),
+        ),
+        _places_keyboard(city),
     )
 
 
@@ -344,14 +404,11 @@ async def on_text(update: Update, context: BotContext) -> None:
         now=now,
     )
     if not hits:
-        await send_menu(
-            update,
-            context,
-            _(
-                "I found nothing for “{query}”. Try another word, or tap 🗓 This week.",
-                query=shorten(query_text, 40),
-            ),
+        nothing = _(
+            "I found nothing for “{query}”. Try another word, or tap 🗓 This week.",
+            query=shorten(query_text, 40),
         )
+        await send_menu(update, context, _with_filters(nothing, context))
         return
     page = Page(hits, has_more=False)
     header = _("🔎 <b>{query}</b>", query=shorten(query_text, 40))
@@ -401,9 +458,54 @@ async def _on_open(update: Update, context: BotContext, callback: Callback) -> N
 
 async def _on_near(update: Update, context: BotContext, callback: Callback) -> None:
     latitude, longitude = _finite(callback.arg(0)), _finite(callback.arg(1))
+    if not valid_point(latitude, longitude):
+        raise ValueError(callback.args)
     radius = min(max(_finite(callback.arg(2, "3")), 0.5), 50.0)
     page = _page(callback.arg(3, "0"))
-    await show_near(update, context, latitude, longitude, radius, page)
+    place = await _button_place(context, callback.arg(4))
+    await show_near(update, context, latitude, longitude, radius, page, place=place)
+
+
+async def _button_place(context: BotContext, text: str) -> Place | None:
+    """The named place a near-me button carries, if any and if the city still lists it."""
+    index = parse_int(text, high=MAX_PLACES) if text else None
+    city = await _city(context) if index is not None else None
+    return place_at(city, index) if city is not None and index is not None else None
+
+
+async def _on_place(update: Update, context: BotContext, callback: Callback) -> None:
+    """A place picked instead of a shared location: bring the menu back, then list around it.
+
+    The picker stays, so another place is one tap away.
+    """
+    place = await _button_place(context, callback.arg(0))
+    if place is None:
+        raise ValueError(callback.args)
+    await context.bot.send_message(
+        update.effective_chat.id,
+        _("📍 Looking around {place}…", place=place.name),
+        reply_markup=main_menu(),
+    )
+    await show_near(
+        update,
+        context,
+        place.latitude,
+        place.longitude,
+        DEFAULT_RADIUS_KM,
+        0,
+        place=place,
+        fresh=True,
+    )
+
+
+async def _on_city(update: Update, context: BotContext, callback: Callback) -> None:
+    """Switch to the city a shared point lies in, then list what's near that point."""
+    city = await context.db.get(City, require_id(callback.arg(0)))
+    latitude, longitude = _finite(callback.arg(1)), _finite(callback.arg(2))
+    if city is None or not valid_point(latitude, longitude):
+        raise ValueError(callback.args)
+    context.learner.city_id = city.id
+    await show_near(update, context, latitude, longitude, DEFAULT_RADIUS_KM, 0)
 
 
 async def _on_list(update: Update, context: BotContext, callback: Callback) -> None:
@@ -437,6 +539,8 @@ async def _on_map(update: Update, context: BotContext, callback: Callback) -> No
 _ACTIONS = {
     "open": _on_open,
     "near": _on_near,
+    "place": _on_place,
+    "city": _on_city,
     "list": _on_list,
     "ics": _on_ics,
     "map": _on_map,
@@ -448,6 +552,7 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Handlers of discovery that are not menu buttons."""
     private = filters.ChatType.PRIVATE
     return [
+        CommandHandler("near", ask_location, filters=private),
         MessageHandler(private & filters.LOCATION, on_location),
         CallbackQueryHandler(on_button, pattern=f"^{JOURNEY}:"),
     ]

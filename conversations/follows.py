@@ -28,7 +28,7 @@ from community.models import FollowKind
 from community.preferences import DIGEST_HOURS, DigestPreferences, get_digest, set_digest
 from conversations.callbacks import Callback, pack, parse_id, parse_int
 from conversations.context import BotContext, Reply
-from conversations.i18n import _, current_language, format_skeleton, ngettext, plain
+from conversations.i18n import _, current_language, format_day, format_skeleton, ngettext, plain
 from conversations.keyboards import rows, topic_keyboard
 from conversations.labels import TOPIC_LABELS
 from conversations.routing import button_handler
@@ -245,7 +245,7 @@ async def render_digest(session: AsyncSession, due: Due) -> Reply | None:
                     "{number}. <b>{title}</b> · {day}, {time}",
                     number=number,
                     title=title[:80],
-                    day=format_skeleton(starts, "EEEdMMM", timezone),
+                    day=format_day(starts, timezone),
                     time=format_skeleton(starts, "Hm", timezone),
                 )
             )

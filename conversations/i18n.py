@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, tzinfo
+from functools import cache
 from html import escape, unescape
 from pathlib import Path
 from typing import Any
@@ -179,8 +180,26 @@ def N_(msgid: str) -> LazyString:  # noqa: N802 - the conventional gettext marke
     return LazyString(msgid)
 
 
+# Our English is British and our Portuguese is Portugal's: their dates and numbers follow.
+_REGIONS = {"en": "en_GB", "pt": "pt_PT"}
+# A day in a list or a reminder: short, with the weekday, month as a word in every language
+# (CLDR's skeleton gives numeric months in Lithuanian and Portugal's Portuguese).
+_DAY_PATTERNS = {
+    "en": "EEE d MMM",
+    "pt": "EEE, d MMM",
+    "es": "EEE d MMM",
+    "lt": "MMMM d 'd.', EEE",
+    "uk": "EEE, d MMM",
+}
+
+
+@cache
+def _parsed_locale(language: str) -> Locale:
+    return Locale.parse(_REGIONS.get(language, language))
+
+
 def _locale() -> Locale:
-    return Locale.parse(current_language())
+    return _parsed_locale(current_language())
 
 
 def format_number(value: float) -> str:
@@ -208,6 +227,12 @@ def format_date(day: date | datetime, fmt: str = "medium", timezone: str | None 
     if isinstance(day, datetime) and timezone:
         day = day.astimezone(ZoneInfo(timezone)).date()
     return dates.format_date(day, fmt, locale=_locale())
+
+
+def format_day(moment: datetime, timezone: str) -> str:
+    """The day of ``moment`` in the city's timezone: "Sat 5 Dec", "gruodžio 5 d., št"."""
+    pattern = _DAY_PATTERNS.get(current_language(), "EEE d MMM")
+    return dates.format_datetime(moment, pattern, tzinfo=ZoneInfo(timezone), locale=_locale())
 
 
 def format_skeleton(moment: datetime, skeleton: str, timezone: str) -> str:

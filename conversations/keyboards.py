@@ -59,10 +59,13 @@ def topic_keyboard(
     return InlineKeyboardMarkup([*rows(buttons, 2), last_row])
 
 
-def location_keyboard() -> ReplyKeyboardMarkup:
-    """A one-button keyboard that asks Telegram for the person's location."""
+def location_keyboard(*, back_to_menu: bool = False) -> ReplyKeyboardMarkup:
+    """Share the location (Telegram asks the person first), and perhaps go back to the menu."""
+    keyboard = [[KeyboardButton(str(SHARE_LOCATION), request_location=True)]]
+    if back_to_menu:
+        keyboard.append([KeyboardButton(str(MENU_LABELS[MenuItem.MENU]))])
     return ReplyKeyboardMarkup(
-        [[KeyboardButton(str(SHARE_LOCATION), request_location=True)]],
+        keyboard,
         resize_keyboard=True,
         one_time_keyboard=True,
     )
@@ -74,7 +77,7 @@ def main_menu() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         [
             [
-                KeyboardButton(label[MenuItem.NEAR_ME], request_location=True),
+                KeyboardButton(label[MenuItem.NEAR_ME]),
                 KeyboardButton(label[MenuItem.THIS_WEEK]),
             ],
             [KeyboardButton(label[MenuItem.PLANS]), KeyboardButton(label[MenuItem.CHALLENGES])],

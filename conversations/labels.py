@@ -45,6 +45,7 @@ class MenuItem(StrEnum):
     BADGES = "badges"
     SETTINGS = "settings"
     HELP = "help"
+    MENU = "menu"  # "back to the menu" under the location keyboard
 
 
 MENU_LABELS: dict[MenuItem, LazyString] = {
@@ -55,6 +56,7 @@ MENU_LABELS: dict[MenuItem, LazyString] = {
     MenuItem.BADGES: N_("🏅 My badges"),
     MenuItem.SETTINGS: N_("⚙️ Settings"),
     MenuItem.HELP: N_("❓ Help"),
+    MenuItem.MENU: N_("↩ Menu"),
 }
 
 SHARE_LOCATION = N_("📍 Share my location")

@@ -31,7 +31,7 @@ def help_text() -> str:
         "⚙️ <b>Settings</b>: language, city, interests and your data\n\n"
         "You can also just type what you are looking for, like <i>robots</i> or "
         "<i>theatre</i>.\n\n"
-        "Commands: /menu /plans /following /reminders /language /settings /help"
+        "Commands: /menu /near /plans /following /reminders /language /settings /help"
     )
 
 

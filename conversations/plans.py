@@ -20,7 +20,7 @@ from community.plans import (
 from community.preferences import get_reminders
 from conversations.callbacks import Callback, pack, parse_id
 from conversations.context import BotContext, Reply
-from conversations.i18n import _
+from conversations.i18n import _, ngettext
 from conversations.reminders import moment, short
 from conversations.routing import button_handler
 
@@ -64,24 +64,33 @@ def _line(view: PlanView, language: str) -> str:
 
 async def _plans_reply(context: BotContext) -> Reply:
     learner = context.learner
-    views = (await list_plans(context.db, learner.id, context.services.clock()))[:MAX_LISTED]
+    every = await list_plans(context.db, learner.id, context.services.clock())
+    views = every[:MAX_LISTED]
     footer = [
         InlineKeyboardButton(_("⏰ Reminders"), callback_data=pack("rem", "prefs")),
         InlineKeyboardButton(_("🔔 Following"), callback_data=pack("fol", "list")),
     ]
     if not views:
         text = _(
-            "📌 <b>My plans</b>\n\nNothing saved yet. Find something in 📍 Near me or "
+            "⭐ <b>My plans</b>\n\nNothing saved yet. Find something in 📍 Near me or "
             "🗓 This week and tap ⭐ Save."
         )
         return Reply(text, InlineKeyboardMarkup([footer]))
-    lines = [_("📌 <b>My plans</b>"), ""]
+    lines = [_("⭐ <b>My plans</b>"), ""]
     lines += [_line(view, learner.language) for view in views]
+    hidden = len(every) - len(views)
+    if hidden:
+        lines.append(ngettext("…and {count} more plan.", "…and {count} more plans.", hidden))
+    lines += ["", _("<i>Tap 🔔 or 🔕 to switch a plan's reminders, 🗑 to remove it.</i>")]
     keyboard = [
         [
             InlineKeyboardButton(
                 short(view.title(learner.language), 40),
                 callback_data=pack("act", "open", view.activity_id),
+            ),
+            InlineKeyboardButton(
+                "🔔" if view.remind else "🔕",
+                callback_data=pack(JOURNEY, "bell", view.activity_id),
             ),
             InlineKeyboardButton("🗑", callback_data=pack(JOURNEY, "drop", view.activity_id)),
         ]
@@ -137,7 +146,30 @@ async def _on_save(update: Update, context: BotContext, callback: Callback) -> N
 
 
 async def _on_remind(update: Update, context: BotContext, callback: Callback) -> None:
-    """⏰ Remind me: turn this activity's reminders on (saving it) or off."""
+    """⏰ Remind me on a card: save the activity with its reminders on, however often tapped.
+
+    Turning one plan's reminders off is the bell in My plans, where its state is shown.
+    """
+    query = update.callback_query
+    activity_id = _activity_id(callback)
+    if activity_id is None:
+        await query.answer(_("That button is from an earlier message."))
+        return
+    result = await save_plan(
+        context.db, context.learner, activity_id, context.services.clock(), remind=True
+    )
+    if isinstance(result, PlanError):
+        await query.answer(_refusal(result), show_alert=True)
+    elif result.next_starts_at is None:
+        await query.answer(_("There are no dates coming up yet."))
+    elif not get_reminders(context.learner).offsets:
+        await query.answer(_("Your reminders are off. Turn them on with /reminders."))
+    else:
+        await query.answer(_("⏰ I'll remind you before it starts."))
+
+
+async def _on_bell(update: Update, context: BotContext, callback: Callback) -> None:
+    """🔔 / 🔕 in My plans: switch one plan's reminders, then redraw the list."""
     query = update.callback_query
     activity_id = _activity_id(callback)
     if activity_id is None:
@@ -148,14 +180,12 @@ async def _on_remind(update: Update, context: BotContext, callback: Callback) ->
     )
     if isinstance(result, PlanError):
         await query.answer(_refusal(result), show_alert=True)
-    elif not result.remind:
-        await query.answer(_("🔕 No more reminders for this one. It stays in /plans."))
-    elif result.next_starts_at is None:
-        await query.answer(_("There are no dates coming up yet."))
-    elif not get_reminders(context.learner).offsets:
-        await query.answer(_("Your reminders are off. Turn them on with /reminders."))
+        return
+    if result.remind:
+        await query.answer(_("🔔 Reminders on for this one."))
     else:
-        await query.answer(_("⏰ I'll remind you before it starts."))
+        await query.answer(_("🔕 No more reminders for this one. It stays in your plans."))
+    await show_plans(update, context)
 
 
 async def _on_drop(update: Update, context: BotContext, callback: Callback) -> None:
@@ -204,6 +234,7 @@ _ACTIONS = {
     "save": _on_save,
     "going": _on_save,
     "remind": _on_remind,
+    "bell": _on_bell,
     "unsave": _on_drop,
     "drop": _on_drop,
     "went": _on_follow_up,

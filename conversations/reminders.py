@@ -23,7 +23,7 @@ from community.reminders import activity_timezone, reschedule_learner, snooze, s
 from conversations import follows
 from conversations.callbacks import Callback, pack, parse_id, parse_int
 from conversations.context import BotContext, Reply
-from conversations.i18n import N_, LazyString, _, format_skeleton
+from conversations.i18n import N_, LazyString, _, format_day, format_skeleton
 from conversations.routing import button_handler
 
 JOURNEY = "rem"
@@ -43,9 +43,7 @@ def short(text: str, limit: int = TITLE_LIMIT) -> str:
 
 def moment(starts_at: datetime, timezone: str) -> tuple[str, str]:
     """The day and the time of a session, in the city's timezone and the reader's language."""
-    return format_skeleton(starts_at, "EEEdMMM", timezone), format_skeleton(
-        starts_at, "Hm", timezone
-    )
+    return format_day(starts_at, timezone), format_skeleton(starts_at, "Hm", timezone)
 
 
 def open_button(activity_id: int) -> InlineKeyboardButton:

@@ -152,5 +152,5 @@ async def settle(user: SandboxUser) -> None:
     arrives, the earlier updates have been saved.
     """
     await user.send("/plans")
-    await user.wait_for_message(text_contains="📌")
+    await user.wait_for_message(predicate=lambda m: (m.text or "").startswith("⭐"))
     user.mark_read()

@@ -42,7 +42,7 @@ async def test_save_going_and_my_plans_in_spanish(world: ChatWorld) -> None:
     assert "✅" in answer
 
     await eva.send("/plans")
-    plans = await eva.wait_for_message(text_contains="📌")
+    plans = await eva.wait_for_message(predicate=lambda m: (m.text or "").startswith("⭐"))
     assert plans.text is not None
     assert plans.text.index("Taller de cerámica") < plans.text.index("Taller de robots")
     assert "18:30" in plans.text

@@ -108,13 +108,13 @@ async def test_the_printable_summary_is_escaped_and_complete(
     assert "<script" not in page
     assert "Robots &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Museu &lt;da&gt; Cidade" in page
-    assert "March 14, 2026" in page
+    assert "14 March 2026" in page
     assert "DigComp 3.4 Programming" in page
     assert "EntreComp 1.2 Creativity" in page
     assert f'src="{BASE_URL}/credentials/{uuid}.png"' in page
     assert f"{BASE_URL}/credentials/{uuid}</span>" in page
     assert "Open Badges 3.0" in page
-    assert "1 badge, valid on March 14, 2026." in page
+    assert "1 badge, valid on 14 March 2026." in page
     assert "src=x" not in page  # no name: she did not choose to show it
     assert re.search(r"<h1>Badges</h1>", page)
 
