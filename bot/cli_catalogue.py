@@ -82,6 +82,13 @@ def add_parsers(sub: Any) -> None:
     _feed_parsers(sub)
     sync = sub.add_parser("sync", help="read every feed now (or one) and show what changed")
     sync.add_argument("--feed", type=int, help="only this feed id")
+    sync.add_argument(
+        "--wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait while the bot is reading the feeds (PostgreSQL; default 60)",
+    )
     _activity_parsers(sub)
 
 

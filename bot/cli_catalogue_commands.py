@@ -31,7 +31,7 @@ from catalogue.feeds import (
 from catalogue.fetch import FeedFetcher
 from catalogue.formats import MAX_FEED_BYTES
 from catalogue.partners import PartnerError, add_partner, list_partners
-from catalogue.sync import SyncReport, UnknownFeedError, import_feed, sync_feed
+from catalogue.sync import SyncReport, UnknownFeedError, import_feed, sync_feed, sync_round
 from storage import Database, create_database, utcnow
 
 # Mistakes an operator can make; each becomes one line on stderr and exit status 2.
@@ -239,6 +239,19 @@ async def _names(database: Database) -> dict[int, str]:
         return {feed.id: feed.partner for feed in await list_feeds(session)}
 
 
+async def _sync_all(
+    database: Database, settings: Settings, feed_ids: Sequence[int], names: dict[int, str]
+) -> list[SyncReport]:
+    reports = []
+    async with aiohttp.ClientSession() as http:
+        fetcher = FeedFetcher(http, allow_networks=settings.feed_allow_networks)
+        for done, feed_id in enumerate(feed_ids):
+            _progress(done, len(feed_ids), f"reading feed {feed_id} ({names[feed_id]})")
+            reports.append(await sync_feed(database, feed_id, fetcher=fetcher, now=utcnow()))
+        _progress(len(feed_ids), len(feed_ids), "done")
+    return reports
+
+
 async def sync_command(args: argparse.Namespace, settings: Settings) -> int:
     """Read every feed (or one) now, with progress and a summary table."""
     try:
@@ -254,15 +267,13 @@ async def sync_command(args: argparse.Namespace, settings: Settings) -> int:
             if not feed_ids:
                 print("no feeds to read; add one with 'colbot feeds add'")
                 return 0
-            reports = []
-            async with aiohttp.ClientSession() as http:
-                fetcher = FeedFetcher(http, allow_networks=settings.feed_allow_networks)
-                for done, feed_id in enumerate(feed_ids):
-                    _progress(done, len(feed_ids), f"reading feed {feed_id} ({names[feed_id]})")
-                    reports.append(
-                        await sync_feed(database, feed_id, fetcher=fetcher, now=utcnow())
+            async with sync_round(database, wait=args.wait) as ours:
+                if not ours:
+                    return _fail(
+                        f"the bot is reading the feeds and did not finish within {args.wait:g} s; "
+                        "try again later or pass a longer --wait"
                     )
-                _progress(len(feed_ids), len(feed_ids), "done")
+                reports = await _sync_all(database, settings, feed_ids, names)
     except _EXPECTED as exc:
         return _fail(str(exc))
     return _finish(reports, names)

@@ -18,7 +18,8 @@ from bot.feed_server import SampleFeedServer
 from catalogue.cities import read_cities_file, upsert_cities
 from catalogue.feeds import FORMATS
 from catalogue.samples import render_sample
-from storage import Database, utcnow
+from catalogue.sync import sync_round
+from storage import Database, create_database, utcnow
 
 
 @dataclass
@@ -139,6 +140,35 @@ async def test_private_address_is_refused_without_the_setting(
     result = await colbot("sync")
     assert result.status == 2
     assert "loopback or reserved address; refused" in result.err
+
+
+async def test_sync_waits_for_the_bots_round(
+    colbot, database: Database, database_url: str, site: PartnerSite
+) -> None:
+    """On PostgreSQL `colbot sync` and the bot's round never read feeds at the same time."""
+    if database.dialect != "postgresql":
+        pytest.skip("SQLite has one process: the bot and the command do not share a database")
+    await colbot("partners", "add", "--city", "lisbon", "--name", "Ponte")
+    url = site.publish("/agenda.ics", b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
+    await colbot("feeds", "add", "--city", "lisbon", "--partner", "ponte", "--url", url)
+    bot_process = create_database(database_url)
+    try:
+        async with sync_round(bot_process) as reading:
+            assert reading
+            busy = await colbot("sync", "--wait", "0.3")
+            assert busy.status == 2
+            assert busy.err.strip() == (
+                "colbot: the bot is reading the feeds and did not finish within 0.3 s; "
+                "try again later or pass a longer --wait"
+            )
+            waiting = asyncio.create_task(colbot("sync", "--wait", "20"))
+            await asyncio.sleep(1.0)
+            assert not waiting.done()
+        result = await asyncio.wait_for(waiting, 20)
+    finally:
+        await bot_process.dispose()
+    assert result.status == 0
+    assert "feed 1: the feed has no activities" in result.out
 
 
 async def test_feed_with_no_events_says_so(colbot, site: PartnerSite) -> None:
