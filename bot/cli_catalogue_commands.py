@@ -28,7 +28,7 @@ from catalogue.feeds import (
     list_feeds,
     parse_interval,
 )
-from catalogue.fetch import FeedFetcher
+from catalogue.fetch import FeedFetcher, without_password
 from catalogue.formats import MAX_FEED_BYTES
 from catalogue.partners import PartnerError, add_partner, list_partners
 from catalogue.sync import SyncReport, UnknownFeedError, import_feed, sync_feed, sync_round
@@ -124,7 +124,7 @@ def _print_feeds(feeds: list[FeedHealth]) -> None:
     for feed in feeds:
         print(_health_line(feed).rstrip())
     for feed in feeds:
-        print(f"{feed.id:>4}  {feed.url}")
+        print(f"{feed.id:>4}  {without_password(feed.url)}")
 
 
 def _read_file(path: Path) -> bytes:
@@ -171,7 +171,7 @@ async def feeds_command(args: argparse.Namespace, settings: Settings) -> int:
                         fmt=args.format,
                         interval_seconds=parse_interval(args.every),
                     )
-                    print(f"saved feed {feed.id}: {feed.url} every {args.every}")
+                    print(f"saved feed {feed.id}: {without_password(feed.url)} every {args.every}")
                     return 0
                 feeds = await list_feeds(session, args.city)
     except _EXPECTED as exc:

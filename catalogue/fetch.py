@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import ipaddress
+import re
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,14 +27,21 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+# "https://name:secret@host/" in a feed URL: errors are stored, listed and logged without it.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#@\s]+@")
+
+
+def without_password(text: str) -> str:
+    """``text`` with the user name and password of every URL in it replaced by '…'."""
+    return _USERINFO.sub(r"\1…@", text)
 
 
 class FetchError(FeedError):
     """A feed could not be fetched; the message is one plain-English line."""
 
     def __init__(self, message: str, url: str = "") -> None:
-        super().__init__(message)
-        self.url = url
+        super().__init__(without_password(message))
+        self.url = without_password(url)
 
 
 class FetchTimeoutError(FetchError):

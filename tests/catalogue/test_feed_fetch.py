@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import gzip
 import hashlib
 import ipaddress
@@ -352,3 +353,29 @@ async def test_unknown_host_is_a_connection_error(http_session: aiohttp.ClientSe
 )
 def test_address_classification(address: str, public: bool) -> None:
     assert is_public_address(ipaddress.ip_address(address)) is public
+
+
+async def test_a_password_in_the_url_is_sent_but_never_shown(
+    partner_server: PartnerServer, http_session: aiohttp.ClientSession
+) -> None:
+    """Partners may protect a feed with a password; errors and logs never repeat it."""
+    expected = "Basic " + base64.b64encode(b"reader:s3cret").decode()
+
+    async def private(request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != expected:
+            return web.Response(status=401, text="who are you?")
+        return web.Response(body=b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+
+    partner_server.app.router.add_get("/private.ics", private)
+    await partner_server.start()
+    fetcher = FeedFetcher(http_session, **LOOPBACK_ONLY)
+    base = partner_server.url("/private.ics")
+    with_password = base.replace("http://", "http://reader:s3cret@")
+    result = await fetcher.fetch(with_password)
+    assert result.body.startswith(b"BEGIN:VCALENDAR")
+    wrong = base.replace("http://", "http://reader:wr0ng-pass@")
+    with pytest.raises(HTTPStatusError) as caught:
+        await fetcher.fetch(wrong)
+    assert caught.value.status == 401
+    assert str(caught.value) == f"{base.replace('http://', 'http://…@')} answered 401 Unauthorized"
+    assert "wr0ng-pass" not in caught.value.url
