@@ -128,12 +128,19 @@ def _activity_id(callback: Callback) -> int | None:
     return parse_id(callback.arg(0))
 
 
+async def _button_activity(update: Update, callback: Callback) -> int | None:
+    """The activity a button names; a button without a readable one is answered here."""
+    activity_id = _activity_id(callback)
+    if activity_id is None:
+        await update.callback_query.answer(_("That button is from an earlier message."))
+    return activity_id
+
+
 async def _on_save(update: Update, context: BotContext, callback: Callback) -> None:
     """⭐ Save / ✅ I'm going on a card: keep the plan and schedule its reminders."""
     query = update.callback_query
-    activity_id = _activity_id(callback)
+    activity_id = await _button_activity(update, callback)
     if activity_id is None:
-        await query.answer(_("That button is from an earlier message."))
         return
     going = callback.action == "going"
     result = await save_plan(
@@ -151,9 +158,8 @@ async def _on_remind(update: Update, context: BotContext, callback: Callback) ->
     Turning one plan's reminders off is the bell in My plans, where its state is shown.
     """
     query = update.callback_query
-    activity_id = _activity_id(callback)
+    activity_id = await _button_activity(update, callback)
     if activity_id is None:
-        await query.answer(_("That button is from an earlier message."))
         return
     result = await save_plan(
         context.db, context.learner, activity_id, context.services.clock(), remind=True
@@ -171,9 +177,8 @@ async def _on_remind(update: Update, context: BotContext, callback: Callback) ->
 async def _on_bell(update: Update, context: BotContext, callback: Callback) -> None:
     """🔔 / 🔕 in My plans: switch one plan's reminders, then redraw the list."""
     query = update.callback_query
-    activity_id = _activity_id(callback)
+    activity_id = await _button_activity(update, callback)
     if activity_id is None:
-        await query.answer(_("That button is from an earlier message."))
         return
     result = await toggle_reminders(
         context.db, context.learner, activity_id, context.services.clock()
