@@ -189,8 +189,14 @@ async def _press_inline(user: SandboxUser, line: str) -> None:
     if not with_buttons:
         print("(no buttons to press)")
         return
+    message = with_buttons[-1]
+    count = sum(len(row) for row in message.inline_keyboard)
+    number = int(line)
+    if not 1 <= number <= count:
+        print(f"(no button {number}: the last message with buttons has {count})")
+        return
     try:
-        answer = await user.press(with_buttons[-1], int(line) - 1)
+        answer = await user.press(message, number - 1)
     except AssertionError as exc:
         print(f"(cannot press: {exc})")
         return
