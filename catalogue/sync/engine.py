@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.feeds import FILE_SCHEME
-from catalogue.fetch import FeedFetcher
+from catalogue.fetch import FeedFetcher, without_password
 from catalogue.formats import FeedError, parse_feed
 from catalogue.index import reindex_activities
 from catalogue.models import Activity, ActivityStatus, City, Feed
@@ -364,7 +364,10 @@ async def sync_feed(
         elapsed = time.perf_counter() - started
         return await _fail(database, target, str(exc), now, rng, fetch_seconds=elapsed)
     except (OSError, ValueError, aiohttp.ClientError) as exc:
-        log.warning("feed %s: unexpected fetch error", target.owner.feed_id, exc_info=True)
+        # The message may hold the feed's URL, with a password: only redacted at warning level.
+        shown = without_password(f"{type(exc).__name__}: {exc}")
+        log.warning("feed %s: unexpected fetch error: %s", target.owner.feed_id, shown)
+        log.debug("feed %s: the fetch error in full", target.owner.feed_id, exc_info=True)
         error = f"the feed could not be fetched ({type(exc).__name__})"
         elapsed = time.perf_counter() - started
         return await _fail(database, target, error, now, rng, fetch_seconds=elapsed)
