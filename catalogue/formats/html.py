@@ -11,23 +11,27 @@ from catalogue.formats.jsonld import load_json, read_documents
 from catalogue.formats.prelude import open_text
 from catalogue.records import ParseResult
 
+_SCRIPT_START = re.compile(r"<script", re.IGNORECASE)
+_SCRIPT_END = re.compile(r"</script", re.IGNORECASE)
 _SCRIPT_OPEN = re.compile(r"<script\b([^<>]*)>", re.IGNORECASE)
 _TYPE = re.compile(r"""\btype\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 
 
 def _scripts(page: str) -> list[tuple[int, str]]:
     """(line, text) of every JSON-LD script block, read in one linear pass over the page."""
-    lowered = page.lower()
+    # Searched case-insensitively in the page itself: page.lower() may change the text's
+    # length ("İ" lowers to two characters), so its offsets would not fit the page.
     blocks: list[tuple[int, str]] = []
     position, line = 0, 1
-    while (start := lowered.find("<script", position)) >= 0:
+    while (found := _SCRIPT_START.search(page, position)) is not None:
+        start = found.start()
         line += page.count("\n", position, start)
-        position = start + len("<script")
+        position = found.end()
         opening = _SCRIPT_OPEN.match(page, start)
         if opening is None:
             continue
-        end = lowered.find("</script", opening.end())
-        body_end = len(page) if end < 0 else end
+        end = _SCRIPT_END.search(page, opening.end())
+        body_end = len(page) if end is None else end.start()
         kind = _TYPE.search(opening.group(1))
         declared = next((g for g in kind.groups() if g is not None), "") if kind else ""
         if declared.split(";", 1)[0].strip().lower() == "application/ld+json":

@@ -86,6 +86,19 @@ def test_json_ld_scripts_are_found_in_any_case_and_quoting(now: datetime) -> Non
     assert sorted(r.titles["und"] for r in result.records) == ["Bare", "Upper"]
 
 
+def test_json_ld_scripts_after_letters_that_lengthen_when_lowered(now: datetime) -> None:
+    """İ lowers to two characters; the script after it is still found, on its own line."""
+    page = (
+        "<html>\n<p>İstanbul İzmir İ</p>\n"
+        '<script type="application/ld+json">{"@type":"Event","name":"Aula",'
+        '"startDate":"2026-12-10T10:00:00Z"}</script>\n'
+        '<script type="application/ld+json">{"@type":"Event",}</script>'
+    ).encode()
+    result = html_format.parse(page, now=now, default_tz=TZ)
+    assert [r.titles["und"] for r in result.records] == ["Aula"]
+    assert any("script starting on line 4" in warning for warning in result.warnings)
+
+
 def test_an_absurd_duration_is_ignored_not_a_crash(now: datetime) -> None:
     event = {
         "@type": "Event",
